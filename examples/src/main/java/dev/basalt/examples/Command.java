@@ -1,0 +1,25 @@
+package dev.basalt.examples;
+
+import java.io.PrintStream;
+import java.util.List;
+
+/** One {@code basalt <command>}. */
+interface Command {
+
+    String name();
+
+    /** One line for the command list. */
+    String summary();
+
+    /** Usage text shown by {@code basalt help <command>} and on a usage error. */
+    String usage();
+
+    /**
+     * Runs the command.
+     *
+     * @return the process exit status
+     * @throws UsageException on bad arguments
+     * @throws Exception anything else, reported by {@link Basalt} as one line
+     */
+    int run(List<String> args, PrintStream out) throws Exception;
+}
