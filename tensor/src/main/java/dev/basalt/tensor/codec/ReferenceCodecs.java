@@ -30,8 +30,21 @@ public final class ReferenceCodecs {
             case F16 -> new F16Codec();
             case BF16 -> new BF16Codec();
             // -- legacy block formats
+            case Q4_0 -> new Q4_0Codec();
+            case Q4_1 -> new Q4_1Codec();
+            case Q5_0 -> new Q5_0Codec();
+            case Q5_1 -> new Q5_1Codec();
+            case Q8_0 -> new Q8_0Codec();
+            case Q8_1 -> new Q8_1Codec();
+            case Q1_0 -> new Q1_0Codec();
+            case Q2_0 -> new Q2_0Codec();
+            case MXFP4 -> new MXFP4Codec();
+            case NVFP4 -> new NVFP4Codec();
             // -- K-quants
+            case Q8_K -> new Q8_KCodec();
             // -- IQ and ternary formats
+            case TQ1_0 -> new TQ1_0Codec();
+            case TQ2_0 -> new TQ2_0Codec();
             default -> throw new UnsupportedOperationException("no float codec for element type " + type);
         };
     }
