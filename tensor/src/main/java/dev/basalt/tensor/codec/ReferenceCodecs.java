@@ -32,6 +32,13 @@ public final class ReferenceCodecs {
             // -- legacy block formats
             // -- K-quants
             // -- IQ and ternary formats
+            case IQ2_XXS -> new Iq2XxsCodec();
+            case IQ2_XS -> new Iq2XsCodec();
+            case IQ2_S -> new Iq2SCodec();
+            case IQ3_XXS -> new Iq3XxsCodec();
+            case IQ3_S -> new Iq3SCodec();
+            case IQ1_S -> new Iq1SCodec();
+            case IQ1_M -> new Iq1MCodec();
             default -> throw new UnsupportedOperationException("no float codec for element type " + type);
         };
     }
