@@ -45,6 +45,13 @@ public final class ReferenceCodecs {
             // -- IQ and ternary formats
             case TQ1_0 -> new TQ1_0Codec();
             case TQ2_0 -> new TQ2_0Codec();
+            case IQ2_XXS -> new IQ2_XXSCodec();
+            case IQ2_XS -> new IQ2_XSCodec();
+            case IQ2_S -> new IQ2_SCodec();
+            case IQ3_XXS -> new IQ3_XXSCodec();
+            case IQ3_S -> new IQ3_SCodec();
+            case IQ1_S -> new IQ1_SCodec();
+            case IQ1_M -> new IQ1_MCodec();
             default -> throw new UnsupportedOperationException("no float codec for element type " + type);
         };
     }
