@@ -31,7 +31,14 @@ public final class ReferenceCodecs {
             case BF16 -> new BF16Codec();
             // -- legacy block formats
             // -- K-quants
+            case Q2_K -> new Q2KCodec();
+            case Q3_K -> new Q3KCodec();
+            case Q4_K -> new Q4KCodec();
+            case Q5_K -> new Q5KCodec();
+            case Q6_K -> new Q6KCodec();
             // -- IQ and ternary formats
+            case IQ4_NL -> new IQ4NLCodec();
+            case IQ4_XS -> new IQ4XSCodec();
             default -> throw new UnsupportedOperationException("no float codec for element type " + type);
         };
     }
