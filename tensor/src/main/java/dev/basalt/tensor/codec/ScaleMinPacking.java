@@ -1,5 +1,7 @@
 package dev.basalt.tensor.codec;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The 12-byte {@code scales} field of Q4_K and Q5_K: eight (scale, min) pairs of 6-bit values, one per 32-element
  * sub-block. Pairs 0..3 sit in the low 6 bits of bytes 0..3 (scale) and 4..7 (min); pairs 4..7 keep their low
@@ -14,7 +16,7 @@ final class ScaleMinPacking {
     }
 
     /** The 6-bit scale of pair {@code j} (0..7) of the 12 bytes at {@code s[offset]}. */
-    static int scale(java.lang.foreign.MemorySegment s, long offset, int j) {
+    static int scale(MemorySegment s, long offset, int j) {
         if (j < 4) {
             return LittleEndian.u8(s, offset + j) & 63;
         }
@@ -22,7 +24,7 @@ final class ScaleMinPacking {
     }
 
     /** The 6-bit min of pair {@code j} (0..7). */
-    static int min(java.lang.foreign.MemorySegment s, long offset, int j) {
+    static int min(MemorySegment s, long offset, int j) {
         if (j < 4) {
             return LittleEndian.u8(s, offset + j + 4) & 63;
         }
