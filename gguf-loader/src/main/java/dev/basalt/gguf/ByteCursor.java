@@ -14,6 +14,8 @@ final class ByteCursor {
     private final MemorySegment bytes;
     private final String source;
     private long position;
+    /** Reused for string bytes: a vocabulary has hundreds of thousands of short strings. */
+    private byte[] scratch = new byte[256];
 
     ByteCursor(MemorySegment bytes, String source) {
         this.bytes = bytes;
@@ -91,18 +93,35 @@ final class ByteCursor {
 
     /** A GGUF string: u64 byte length, then UTF-8 bytes (no terminator). */
     String string(String what) {
+        return string(what, -1);
+    }
+
+    /** Element {@code index} of a string array (the description is only built when it is needed for an error). */
+    String string(String what, int index) {
         long at = position;
-        long length = i64(what + " length");
+        if (remaining() < 8) {
+            require(8, describe(what, index) + " length");
+        }
+        long length = bytes.get(LittleEndian.LONG, position);
+        position += 8;
         if (length < 0 || length > remaining()) {
-            throw error(at, what + " claims " + Long.toUnsignedString(length) + " bytes but only " + remaining()
-                    + " remain in the file");
+            throw error(at, describe(what, index) + " claims " + Long.toUnsignedString(length) + " bytes but only "
+                    + remaining() + " remain in the file");
         }
         if (length > Integer.MAX_VALUE - 8) {
-            throw error(at, what + " of " + length + " bytes is longer than a Java string can be");
+            throw error(at, describe(what, index) + " of " + length + " bytes is longer than a Java string can be");
         }
-        byte[] b = bytes.asSlice(position, length).toArray(ValueLayout.JAVA_BYTE);
-        position += length;
-        return new String(b, StandardCharsets.UTF_8);
+        int n = (int) length;
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, scratch.length * 2)];
+        }
+        MemorySegment.copy(bytes, ValueLayout.JAVA_BYTE, position, scratch, 0, n);
+        position += n;
+        return new String(scratch, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private static String describe(String what, int index) {
+        return index < 0 ? what : what + " element " + index;
     }
 
     void bytes(byte[] dst, String what) {

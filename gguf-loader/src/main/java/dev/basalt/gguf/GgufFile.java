@@ -306,7 +306,7 @@ public final class GgufFile implements AutoCloseable {
             case STRING -> {
                 String[] a = new String[n];
                 for (int i = 0; i < n; i++) {
-                    a[i] = in.string(what + " element " + i);
+                    a[i] = in.string(what, i);
                 }
                 yield a;
             }
