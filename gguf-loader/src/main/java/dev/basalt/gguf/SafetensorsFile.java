@@ -2,6 +2,7 @@ package dev.basalt.gguf;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -34,7 +35,8 @@ public final class SafetensorsFile implements AutoCloseable {
     /** The safetensors reference implementation refuses headers above this size. */
     public static final long MAX_HEADER_BYTES = 100_000_000;
 
-    static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private final String source;
     private final Arena arena;
@@ -191,14 +193,19 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private static void checkOverlaps(String source, java.util.Collection<SafetensorsTensorInfo> infos) {
+        // Empty tensors overlap nothing; each non-empty one is checked against the one reaching furthest so far,
+        // not just its neighbour, so an empty or short tensor between two overlapping ones hides nothing.
         List<SafetensorsTensorInfo> sorted = new ArrayList<>(infos);
+        sorted.removeIf(t -> t.byteSize() == 0);
         sorted.sort(Comparator.comparingLong(SafetensorsTensorInfo::begin));
-        for (int i = 1; i < sorted.size(); i++) {
-            SafetensorsTensorInfo a = sorted.get(i - 1);
-            SafetensorsTensorInfo b = sorted.get(i);
-            if (b.begin() < a.end() && b.byteSize() > 0) {
+        SafetensorsTensorInfo a = null;
+        for (SafetensorsTensorInfo b : sorted) {
+            if (a != null && b.begin() < a.end()) {
                 throw new ModelFormatException(source, b.fileOffset(), "tensor '" + b.name() + "' data [" + b.begin() + ", "
                         + b.end() + ") overlaps tensor '" + a.name() + "' [" + a.begin() + ", " + a.end() + ")");
+            }
+            if (a == null || b.end() > a.end()) {
+                a = b;
             }
         }
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,7 +86,8 @@ public final class SafetensorsModel implements AutoCloseable {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             String shard = e.getValue().isTextual() ? e.getValue().asText() : null;
-            if (shard == null || shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.equals("..")) {
+            if (shard == null || shard.isEmpty() || shard.contains("/") || shard.contains("\\") || shard.equals("..")
+                    || !isFileName(shard)) {
                 throw new ModelFormatException(source, -1, "weight_map entry '" + e.getKey() + "' names " + e.getValue()
                         + ", expected a shard file name in the same folder");
             }
@@ -114,6 +116,16 @@ public final class SafetensorsModel implements AutoCloseable {
             throw e;
         }
         return model;
+    }
+
+    /** Whether the platform accepts {@code name} as a file name (no NUL, nothing else it refuses). */
+    private static boolean isFileName(String name) {
+        try {
+            Path.of(name);
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     private static SafetensorsModel openFiles(String source, List<Path> files) throws IOException {
