@@ -1,7 +1,7 @@
 package dev.basalt.tensor.codec;
 
 /**
- * The two float-to-int roundings ggml's quantizers use. Java's {@link Math#round(float)} is neither (it rounds
+ * The two float-to-int roundings ggml's quantizers use, and the block maximum most of them start from. Java's {@link Math#round(float)} is neither (it rounds
  * halves up, so -2.5 gives -2), hence these.
  */
 final class GgmlRound {
@@ -26,5 +26,14 @@ final class GgmlRound {
     static int nearestEven(float x) {
         float v = x + 12582912.0f;
         return (Float.floatToRawIntBits(v) & 0x007FFFFF) - 0x00400000;
+    }
+
+    /** max |x| over {@code src[offset .. offset + n)}, as ggml's {@code MAX(amax, fabsf(x))} loop (a NaN propagates). */
+    static float absMax(float[] src, int offset, int n) {
+        float amax = 0.0f;
+        for (int j = 0; j < n; j++) {
+            amax = Math.max(amax, Math.abs(src[offset + j]));
+        }
+        return amax;
     }
 }

@@ -31,10 +31,7 @@ final class Q8_0Codec implements BlockCodec {
      */
     @Override
     public void quantizeBlock(float[] src, int srcOffset, MemorySegment dst, long offset) {
-        float amax = 0.0f;
-        for (int j = 0; j < QK; j++) {
-            amax = Math.max(amax, Math.abs(src[srcOffset + j]));
-        }
+        float amax = GgmlRound.absMax(src, srcOffset, QK);
         float d = amax / ((1 << 7) - 1);
         float id = d != 0.0f ? 1.0f / d : 0.0f; // the float32 d, not its fp16 rounding
         LittleEndian.putF16(dst, offset, d);

@@ -32,10 +32,7 @@ final class Q8_1Codec implements BlockCodec {
     /** Quants as Q8_0's reference quantizer; {@code s} is fp16 of (int sum) * (float32 d), one rounding in float32. */
     @Override
     public void quantizeBlock(float[] src, int srcOffset, MemorySegment dst, long offset) {
-        float amax = 0.0f;
-        for (int j = 0; j < QK; j++) {
-            amax = Math.max(amax, Math.abs(src[srcOffset + j]));
-        }
+        float amax = GgmlRound.absMax(src, srcOffset, QK);
         float d = amax / ((1 << 7) - 1);
         float id = d != 0.0f ? 1.0f / d : 0.0f;
         LittleEndian.putF16(dst, offset, d);

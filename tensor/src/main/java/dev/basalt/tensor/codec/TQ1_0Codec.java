@@ -60,10 +60,7 @@ final class TQ1_0Codec implements BlockCodec {
     /** d = absmax, digit = lroundf(x * (1/d)) + 1 (halves away from zero), packed as described above. */
     @Override
     public void quantizeBlock(float[] src, int srcOffset, MemorySegment dst, long offset) {
-        float amax = 0.0f;
-        for (int j = 0; j < QK; j++) {
-            amax = Math.max(amax, Math.abs(src[srcOffset + j]));
-        }
+        float amax = GgmlRound.absMax(src, srcOffset, QK);
         float d = amax;
         float id = d != 0.0f ? 1.0f / d : 0.0f;
         for (int m = 0; m < 32; m++) {
