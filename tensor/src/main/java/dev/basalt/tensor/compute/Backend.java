@@ -1,0 +1,67 @@
+package dev.basalt.tensor.compute;
+
+import dev.basalt.tensor.Tensor;
+
+/**
+ * The operations a transformer forward pass needs, implemented once per kind of hardware (the CPU in
+ * {@code kernels-cpu}, OpenCL in {@code kernels-gpu}). Activations are laid out token-major: a batch of
+ * {@code tokens} vectors of size {@code dim} occupies {@code tokens * dim} consecutive floats.
+ *
+ * <p>A backend is shared by every session of a model; its operations may be called from several threads at
+ * once on disjoint activations.
+ */
+public interface Backend extends AutoCloseable {
+
+    String name();
+
+    /** A zero-filled activation buffer of {@code floats} values. */
+    Activation allocate(int floats);
+
+    /** Copies host floats into {@code dst[dstOffset ..]}. */
+    void write(float[] src, int srcOffset, Activation dst, int dstOffset, int n);
+
+    /** Copies {@code src[srcOffset .. srcOffset + n)} to the host. */
+    void read(Activation src, int srcOffset, float[] dst, int dstOffset, int n);
+
+    /** Copies within or between activations. */
+    void copy(Activation src, int srcOffset, Activation dst, int dstOffset, int n);
+
+    /** Prepares a 2-D weight tensor (ggml shape {@code [cols, rows]}) for {@link #matmul}; done once at load. */
+    WeightMatrix matrix(Tensor weight);
+
+    /** A 1-D weight tensor (a norm weight or bias), converted to float32 in backend memory. */
+    Activation vector(Tensor weight);
+
+    /** {@code out[t] = row ids[t] of table}, dequantized: the embedding lookup. */
+    void rows(WeightMatrix table, int[] ids, Activation out);
+
+    /** {@code y[t][0..rows) = W · x[t][0..cols)} for each of {@code tokens} tokens. */
+    void matmul(WeightMatrix w, Activation x, Activation y, int tokens);
+
+    /** {@code out[t] = x[t] / sqrt(mean(x[t]²) + eps) * weight}, per token of {@code dim} values. */
+    void rmsNorm(Activation x, Activation weight, Activation out, int dim, int tokens, float eps);
+
+    /**
+     * Rotates each of the {@code heads} heads (of {@code headDim} values) of each token in place, token t being at
+     * position {@code positions[t]}.
+     */
+    void rope(Activation x, int heads, int headDim, int[] positions, int tokens, RopeConfig rope);
+
+    /**
+     * Causal attention of {@code tokens} query tokens, token t at position {@code startPos + t}, over the cache
+     * rows 0 .. startPos + t (keys and values of {@code kvDim} floats per position, already written for these
+     * tokens); the heads' outputs are concatenated into {@code out} ({@code queryDim} per token).
+     */
+    void attention(Activation q, Activation keyCache, Activation valueCache, Activation out, int tokens, int startPos,
+            AttentionConfig config);
+
+    /** {@code gate[i] = silu(gate[i]) * up[i]} for {@code n} values: the SwiGLU activation. */
+    void swiglu(Activation gate, Activation up, int n);
+
+    /** {@code x[i] += y[i]} for {@code n} values: the residual connection. */
+    void add(Activation x, Activation y, int n);
+
+    /** Releases what the backend holds (device memory, threads). */
+    @Override
+    void close();
+}
