@@ -38,7 +38,7 @@ public final class Vocabulary {
         this.special = special;
         this.ids = new HashMap<>(tokens.length * 2);
         for (int i = 0; i < tokens.length; i++) {
-            ids.putIfAbsent(tokens[i], i); // duplicates exist in real vocabularies; the first id wins as in llama.cpp
+            ids.putIfAbsent(tokens[i], i); // llama.cpp assumes no duplicate texts; should one occur, the first id wins
         }
     }
 
