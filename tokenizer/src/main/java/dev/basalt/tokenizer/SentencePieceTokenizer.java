@@ -3,6 +3,7 @@ package dev.basalt.tokenizer;
 import dev.basalt.gguf.Metadata;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.PriorityQueue;
 
 /**
@@ -29,7 +30,7 @@ public final class SentencePieceTokenizer extends AbstractTokenizer {
         super(vocab);
         this.addSpacePrefix = addSpacePrefix;
         this.pieces = new PieceTable(vocab);
-        java.util.Arrays.fill(byteTokens, -1);
+        Arrays.fill(byteTokens, -1);
         for (int id = 0; id < vocab.size(); id++) {
             if (vocab.is(id, TokenAttr.BYTE)) {
                 int b = PieceTable.byteValue(vocab, id);
