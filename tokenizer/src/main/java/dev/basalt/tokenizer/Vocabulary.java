@@ -92,6 +92,26 @@ public final class Vocabulary {
         return v >= 0 && v < size ? (int) v : SpecialTokens.NONE;
     }
 
+    /**
+     * This vocabulary with every special id the file left out (or gave out of range) taken from {@code defaults},
+     * as llama.cpp presets ids per tokenizer type (SentencePiece: BOS 1, EOS 2, UNK 0); a default outside the
+     * vocabulary stays {@link SpecialTokens#NONE}. The add-BOS / add-EOS flags stay this vocabulary's.
+     */
+    public Vocabulary withDefaultSpecialIds(SpecialTokens defaults) {
+        SpecialTokens s = special;
+        SpecialTokens merged = new SpecialTokens(
+                orDefault(s.bos(), defaults.bos()), orDefault(s.eos(), defaults.eos()),
+                orDefault(s.eot(), defaults.eot()), orDefault(s.eom(), defaults.eom()),
+                orDefault(s.unk(), defaults.unk()), orDefault(s.sep(), defaults.sep()),
+                orDefault(s.pad(), defaults.pad()), orDefault(s.cls(), defaults.cls()),
+                orDefault(s.mask(), defaults.mask()), s.addBos(), s.addEos());
+        return new Vocabulary(source, tokens, scores, attrs, merged);
+    }
+
+    private int orDefault(int id, int fallback) {
+        return id != SpecialTokens.NONE ? id : fallback >= 0 && fallback < tokens.length ? fallback : SpecialTokens.NONE;
+    }
+
     /** Where the vocabulary came from (for error messages). */
     public String source() {
         return source;
