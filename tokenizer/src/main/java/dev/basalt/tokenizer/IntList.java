@@ -35,6 +35,13 @@ public final class IntList {
         return values[i];
     }
 
+    public void set(int i, int v) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        values[i] = v;
+    }
+
     public int size() {
         return size;
     }
