@@ -14,7 +14,7 @@ import java.util.List;
  * (1 for a failure, 2 for a wrong command line); {@code --debug} anywhere adds the stack trace.
  */
 public final class Basalt {
-    private static final List<Command> COMMANDS = List.of(new InspectCommand());
+    private static final List<Command> COMMANDS = List.of(new InspectCommand(), new TokenizeCommand());
 
     private Basalt() {
     }
