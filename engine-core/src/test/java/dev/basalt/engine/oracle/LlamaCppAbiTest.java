@@ -86,6 +86,15 @@ class LlamaCppAbiTest {
         assertThrows(LlamaCppException.class, () -> LlamaCppOracle.open(dir.resolve("missing.gguf"), 64));
     }
 
+    @Test
+    void aMissingLibraryFailsWithAMessageThatSaysWhatIsMissing() {
+        ClassLoader empty = new ClassLoader(null) {
+        };
+        LlamaCppUnavailableException e = assertThrows(LlamaCppUnavailableException.class,
+                () -> LlamaCppLibrary.extractAndOpen(empty));
+        assertTrue(e.getMessage().contains("libjllama.so") && e.getMessage().contains("de.kherud:llama"), e.getMessage());
+    }
+
     private static Object get(MemorySegment p, String field) {
         return LlamaCppStructs.field(LlamaCppStructs.MODEL_PARAMS, field).get(p, 0L);
     }

@@ -33,6 +33,7 @@ import java.util.Locale;
  *
  * <p>Each method invokes one C function; pointers are {@link MemorySegment}s of size zero.
  */
+@SuppressWarnings("restricted") // binding a native library is this class's purpose; surefire enables native access
 final class LlamaCppLibrary {
     /** The llama.cpp build the bundled library was made from, and whose struct layouts {@link LlamaCppStructs} has. */
     static final String BUILD = "b4916";
@@ -68,7 +69,7 @@ final class LlamaCppLibrary {
     static synchronized LlamaCppLibrary get() {
         if (instance == null && failure == null) {
             try {
-                instance = new LlamaCppLibrary(extractAndOpen());
+                instance = new LlamaCppLibrary(extractAndOpen(LlamaCppLibrary.class.getClassLoader()));
             } catch (LlamaCppUnavailableException e) {
                 failure = e;
             } catch (RuntimeException | LinkageError e) {
@@ -82,7 +83,8 @@ final class LlamaCppLibrary {
         return instance;
     }
 
-    private static SymbolLookup extractAndOpen() {
+    /** Extracts the bundled library found through {@code loader} and opens it for the life of the JVM. */
+    static SymbolLookup extractAndOpen(ClassLoader loader) {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -91,7 +93,7 @@ final class LlamaCppLibrary {
         }
         Path dir = null;
         Path lib = null;
-        try (InputStream in = LlamaCppLibrary.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+        try (InputStream in = loader.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new LlamaCppUnavailableException("resource " + RESOURCE + " is not on the test class path;"
                         + " engine-core needs the test dependency de.kherud:llama (see the parent pom)", null);

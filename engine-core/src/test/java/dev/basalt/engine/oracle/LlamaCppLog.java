@@ -34,6 +34,7 @@ final class LlamaCppLog {
      * The {@code ggml_log_callback} target: {@code void (enum ggml_log_level, const char *, void *)}.
      * It runs inside native code, so it must never throw.
      */
+    @SuppressWarnings("restricted") // the C string's length is unknown until its terminating NUL is found
     void accept(int level, MemorySegment text, MemorySegment userData) {
         try {
             String s = text.equals(MemorySegment.NULL) ? "" : text.reinterpret(Long.MAX_VALUE).getString(0);

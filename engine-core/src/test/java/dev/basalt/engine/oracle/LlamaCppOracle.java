@@ -253,6 +253,7 @@ public final class LlamaCppOracle implements AutoCloseable {
         return nPast;
     }
 
+    @SuppressWarnings("restricted") // llama_get_logits_ith returns a bare pointer to n_vocab floats
     private float[][] decode(int[] ids) {
         int n = ids.length;
         if (nPast + n > nCtx) {
