@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,22 +36,33 @@ class LlamaCppReferenceTest {
     }
 
     /**
-     * Largest allowed max |Δ| of a row, as a fraction of the row's logit range.
+     * Largest allowed max |Δ| of a row, as a fraction of the row's logit range (max - min of llama.cpp's row).
      *
      * <ul>
-     * <li>F32 weights: 1e-3. Same operations as llama.cpp in float32; only the summation order (SIMD lanes,
-     * tiling) differs, which moves logits by ~1e-6 relative per product and a little more through 2-5 layers.</li>
-     * <li>F16 weights: activations are rounded to F16 as in ggml, so the products are the same; 1e-3 as well.</li>
-     * <li>Quantized weights: activations are quantized as ggml's AVX build does (Q8_0/Q8_1/Q8_K) and the block
-     * integer sums are exact, so the remaining difference is float summation order and, rarely, an activation
-     * value that lands on the other side of a rounding boundary because its float input differed in the last
-     * bit; one such flip changes a quant by one step, i.e. by d/2 on that activation. The measured worst rows
-     * are listed in the report of each run; 1e-3 holds for them too.</li>
+     * <li>F32 weights: 1e-3. The same float32 operations as llama.cpp; only the summation order differs (SIMD
+     * lanes, tiling). Measured: at most 8.4e-7 of the range on every F32 reference.</li>
+     * <li>F16 weights: 1e-3. Activations are rounded to F16 as ggml does, so the products are the same; an input
+     * differing in its last float bit occasionally rounds to the neighbouring half. Measured: at most 2.9e-4.</li>
+     * <li>Quantized weights: 1.5e-2. Activations are quantized as ggml's AVX build does and the block integer
+     * sums are exact, so rows normally agree to ~2e-7 of the range. But now and then an activation lies within
+     * one float ulp of a rounding boundary (seen: 25.499998 for a Q8_K quant, at position 17 of
+     * synthetic-llama-256-Q4_K_M), and the last-bit difference of a summation order decides which way it rounds:
+     * one quant one step off. Through the later layers (and the KV cache, for every later position) that moves
+     * logits by up to 0.009 of the range in the measured runs (0.19 of a range of 24). Such flips are not
+     * systematic (a scalar instead of vector summation moves them to other positions), so in addition
+     * {@link #EXACT} must hold for row 0, which passes through every weight matrix of the file: a wrong
+     * kernel or activation quantizer would show there.</li>
      * </ul>
      */
-    static double tolerance(String reference) {
+    static double tolerance(String model) {
+        if (model.contains("-Q")) {
+            return 1.5e-2;
+        }
         return 1e-3;
     }
+
+    /** Row 0 of every reference: at most 1e-5 of the range (measured: at most 2e-7). */
+    static final double EXACT = 1e-5;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("references")
@@ -65,7 +75,7 @@ class LlamaCppReferenceTest {
         float[] expected = floats(dir.resolve(json.get("logits_file").asText()));
         int storedRows = expected.length / vocab;
         double[] gaps = doubles(json.get("row_top1_top2_gap"));
-        double tol = tolerance(reference);
+        double tol = tolerance(json.get("model").asText());
 
         Path model = TestData.path("models", json.get("model").asText());
         double worst = 0;
@@ -79,6 +89,7 @@ class LlamaCppReferenceTest {
             int rows = prompt.length + generated.length;
             for (int r = 0; r < rows; r++) {
                 float[] row;
+                double rowDeviation = Double.NaN;
                 if (r < prompt.length) {
                     row = java.util.Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
                 } else {
@@ -87,9 +98,16 @@ class LlamaCppReferenceTest {
                 if (r < storedRows) {
                     double[] cmp = compare(expected, r * vocab, row, vocab);
                     double rel = cmp[0] / cmp[1];
+                    if (Boolean.getBoolean("basalt.test.verbose")) {
+                        System.out.printf("ROW %s %d %.3g%n", reference, r, rel);
+                    }
                     if (rel > worst) {
                         worst = rel;
                         worstRow = r;
+                    }
+                    rowDeviation = cmp[0];
+                    if (r == 0) {
+                        assertTrue(rel <= EXACT, reference + " row 0: max |Δ| " + rel + " of the range, allowed " + EXACT);
                     }
                     assertTrue(rel <= tol, reference + " row " + r + ": max |Δ| " + cmp[0] + " = " + rel
                             + " of the row's range " + cmp[1] + ", allowed " + tol);
@@ -97,7 +115,8 @@ class LlamaCppReferenceTest {
                 int k = r - (prompt.length - 1); // this row chose generated[k]
                 if (k >= 0 && k < generated.length && tokensComparable) {
                     int argmax = argmax(row);
-                    if (gaps[r] * 1.0 < tol * range(row) * 2) {
+                    double uncertainty = Double.isNaN(rowDeviation) ? tol * range(row) : rowDeviation;
+                    if (gaps[r] <= 2 * uncertainty) {
                         // a near-tie: either token is right, and the contexts differ from here on
                         tokensComparable = false;
                     } else {
@@ -167,9 +186,5 @@ class LlamaCppReferenceTest {
         float[] out = new float[b.remaining() / 4];
         b.asFloatBuffer().get(out);
         return out;
-    }
-
-    static List<String> unused() {
-        return List.of();
     }
 }
