@@ -12,7 +12,6 @@ import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tensor.compute.WeightMatrix;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -258,17 +257,5 @@ public final class Model implements AutoCloseable {
     @Override
     public String toString() {
         return "Model[" + file.source() + ", " + config + "]";
-    }
-
-    static List<String> tensorNames(ModelFamily family, ModelConfig config) {
-        List<String> names = new ArrayList<>();
-        names.add(family.tokenEmbedding());
-        for (int l = 0; l < config.blockCount(); l++) {
-            for (ModelFamily.LayerTensor t : family.layerTensors()) {
-                names.add(family.layerTensor(l, t));
-            }
-        }
-        names.add(family.outputNorm());
-        return names;
     }
 }

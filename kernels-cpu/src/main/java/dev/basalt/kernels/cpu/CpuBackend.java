@@ -21,6 +21,10 @@ import java.lang.foreign.MemorySegment;
  * ({@link DequantizingRowKernel}). Norms, RoPE, softmax and SwiGLU follow ggml-cpu's {@code ops.cpp} operation
  * order (double accumulation where ggml uses {@code ggml_float}).
  *
+ * <p>Results are deterministic: the same call gives the same bits on every run, thread count and JIT state
+ * (transcendental functions are {@link StrictMath}'s, vector lanes are summed in a fixed order, and every output
+ * value is computed by one thread in a fixed order).
+ *
  * <p>Thread-safety: operations may run concurrently on disjoint activations; per-call scratch is per thread.
  * Rows of a matrix product and heads of attention are split over one long-lived {@link WorkerPool}.
  */
@@ -185,7 +189,7 @@ public final class CpuBackend implements Backend {
                 sum += v * v;
             }
             float mean = (float) (sum / dim);
-            float scale = 1.0f / (float) Math.sqrt(mean + eps);
+            float scale = 1.0f / (float) StrictMath.sqrt(mean + eps);
             for (int i = 0; i < dim; i++) {
                 o[base + i] = (xs[base + i] * scale) * w[i];
             }
@@ -205,7 +209,7 @@ public final class CpuBackend implements Backend {
             throw new IllegalArgumentException("rope dims " + dims + " exceed the head size " + headDim);
         }
         checkLength("rope input", xs, (long) tokens * heads * headDim);
-        float thetaScale = (float) Math.pow(rope.freqBase(), -2.0f / dims);
+        float thetaScale = (float) StrictMath.pow(rope.freqBase(), -2.0f / dims);
         float[] factors = rope.freqFactors();
         float[] cos = new float[dims / 2];
         float[] sin = new float[dims / 2];
@@ -214,8 +218,8 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < dims / 2; i++) {
                 float ff = factors != null ? factors[i] : 1.0f;
                 float angle = rope.positionScale() * (theta / ff);
-                cos[i] = (float) Math.cos(angle);
-                sin[i] = (float) Math.sin(angle);
+                cos[i] = (float) StrictMath.cos(angle);
+                sin[i] = (float) StrictMath.sin(angle);
                 theta *= thetaScale;
             }
             for (int h = 0; h < heads; h++) {
@@ -270,14 +274,14 @@ public final class CpuBackend implements Backend {
                 for (int j = first; j <= pos; j++) {
                     float s = VectorMath.dot(qs, qOff, kc, j * kvDim + kvOff, headDim) * scale;
                     if (softcap > 0) {
-                        s = softcap * (float) Math.tanh(s / softcap);
+                        s = softcap * (float) StrictMath.tanh(s / softcap);
                     }
                     scores[j] = s;
                     max = Math.max(max, s);
                 }
                 double sum = 0;
                 for (int j = first; j <= pos; j++) {
-                    float e = (float) Math.exp(scores[j] - max);
+                    float e = (float) StrictMath.exp(scores[j] - max);
                     scores[j] = e;
                     sum += e;
                 }
@@ -299,7 +303,7 @@ public final class CpuBackend implements Backend {
         checkLength("swiglu up", u, n);
         for (int i = 0; i < n; i++) {
             float x = g[i];
-            g[i] = x / (1.0f + (float) Math.exp(-x)) * u[i];
+            g[i] = x / (1.0f + (float) StrictMath.exp(-x)) * u[i];
         }
     }
 

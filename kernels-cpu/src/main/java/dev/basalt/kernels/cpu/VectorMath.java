@@ -3,7 +3,6 @@ package dev.basalt.kernels.cpu;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -55,9 +54,22 @@ final class VectorMath {
             FloatVector b = FloatVector.fromArray(sp, x, xOffset + i);
             acc = a.fma(b, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; i < n; i++) {
             s += w.get(dev.basalt.tensor.codec.LittleEndian.FLOAT, offset + 4L * i) * x[xOffset + i];
+        }
+        return s;
+    }
+
+    /**
+     * The lanes added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified and differs between
+     * the interpreted fallback and the compiled intrinsic, which would make the same call give different bits
+     * before and after warm-up.
+     */
+    private static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < v.length(); i++) {
+            s += v.lane(i);
         }
         return s;
     }
@@ -73,7 +85,7 @@ final class VectorMath {
             for (; i < bound; i += sp.length()) {
                 acc = FloatVector.fromArray(sp, a, aOffset + i).fma(FloatVector.fromArray(sp, b, bOffset + i), acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = sumLanes(acc);
         } else {
             s = 0;
         }

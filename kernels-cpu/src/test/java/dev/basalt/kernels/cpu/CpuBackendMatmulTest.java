@@ -75,9 +75,9 @@ class CpuBackendMatmulTest {
                         format.quantize(x, t * cols, cols, q, null);
                         long rowAt = r * tensor.rowBytes();
                         for (int b = 0; b < cols / 32; b++) {
-                            float m = Float.float16ToFloat(bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
+                            float min = Float.float16ToFloat(bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
                                     rowAt + (long) b * type.bytesPerBlock() + 2));
-                            magnitude += Math.abs(m * q.sums[b]) * (1.0 / 2048) / 1e-5;
+                            magnitude += Math.abs(min * q.sums[b]) * (1.0 / 2048) / 1e-5;
                         }
                     }
                     float actual = ya.array()[t * rows + r];
