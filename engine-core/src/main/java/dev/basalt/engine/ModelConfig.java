@@ -1,0 +1,108 @@
+package dev.basalt.engine;
+
+import dev.basalt.gguf.GgufFile;
+import dev.basalt.gguf.Metadata;
+import dev.basalt.gguf.MetadataException;
+
+/**
+ * The hyper-parameters of a model, read from GGUF metadata ({@code <arch>.*} keys).
+ *
+ * @param architecture {@code general.architecture}
+ * @param embeddingLength model width
+ * @param blockCount number of transformer blocks
+ * @param headCount query heads
+ * @param headCountKv key/value heads (grouped-query attention when fewer than {@code headCount})
+ * @param feedForwardLength hidden size of the feed-forward network
+ * @param contextLength the context length the model was trained for
+ * @param keyLength size of one key (and query) head: {@code attention.key_length}, else width / heads
+ * @param valueLength size of one value head: {@code attention.value_length}, else width / heads
+ * @param ropeDimensionCount values of each head RoPE rotates ({@code rope.dimension_count}, default keyLength)
+ * @param ropeFreqBase {@code rope.freq_base}, default 10000
+ * @param ropeScaling {@code rope.scaling.*}
+ * @param rmsNormEpsilon {@code attention.layer_norm_rms_epsilon}
+ * @param vocabSize {@code vocab_size}, else the token list's length, else the embedding's row count
+ */
+public record ModelConfig(String architecture, int embeddingLength, int blockCount, int headCount, int headCountKv,
+        int feedForwardLength, int contextLength, int keyLength, int valueLength, int ropeDimensionCount,
+        float ropeFreqBase, RopeScaling ropeScaling, float rmsNormEpsilon, int vocabSize) {
+
+    /** Query width: heads * keyLength. */
+    public int queryDim() {
+        return headCount * keyLength;
+    }
+
+    /** Key width: kv heads * keyLength. */
+    public int keyDim() {
+        return headCountKv * keyLength;
+    }
+
+    /** Value width: kv heads * valueLength. */
+    public int valueDim() {
+        return headCountKv * valueLength;
+    }
+
+    /**
+     * Reads the configuration of {@code family} from {@code file}'s metadata.
+     *
+     * @throws MetadataException when a required key is missing or a value is out of range
+     */
+    public static ModelConfig read(GgufFile file, ModelFamily family) {
+        Metadata md = file.metadata();
+        String src = file.source();
+        int width = positive(md, family.key("embedding_length"), md.getInt(family.key("embedding_length")));
+        int blocks = positive(md, family.key("block_count"), md.getInt(family.key("block_count")));
+        int heads = positive(md, family.key("attention.head_count"), md.getInt(family.key("attention.head_count")));
+        int kvHeads = positive(md, family.key("attention.head_count_kv"),
+                md.getInt(family.key("attention.head_count_kv"), heads));
+        if (heads % kvHeads != 0) {
+            throw new MetadataException(src, family.key("attention.head_count_kv"),
+                    kvHeads + " does not divide the head count " + heads);
+        }
+        int ffn = positive(md, family.key("feed_forward_length"), md.getInt(family.key("feed_forward_length")));
+        int ctx = positive(md, family.key("context_length"), md.getInt(family.key("context_length")));
+        if (width % heads != 0 && !md.has(family.key("attention.key_length"))) {
+            throw new MetadataException(src, family.key("embedding_length"),
+                    width + " is not a multiple of the head count " + heads + " and no key_length is given");
+        }
+        int keyLength = positive(md, family.key("attention.key_length"),
+                md.getInt(family.key("attention.key_length"), width / heads));
+        int valueLength = positive(md, family.key("attention.value_length"),
+                md.getInt(family.key("attention.value_length"), width / heads));
+        int ropeDims = md.getInt(family.key("rope.dimension_count"), keyLength);
+        if (ropeDims <= 0 || ropeDims % 2 != 0 || ropeDims > keyLength) {
+            throw new MetadataException(src, family.key("rope.dimension_count"),
+                    ropeDims + " must be even, positive and at most the head size " + keyLength);
+        }
+        float freqBase = md.getFloat(family.key("rope.freq_base"), 10000.0f);
+        float eps = md.getFloat(family.key("attention.layer_norm_rms_epsilon"));
+        RopeScaling scaling = RopeScaling.NONE;
+        if (md.has(family.key("rope.scaling.type"))) {
+            String type = md.getString(family.key("rope.scaling.type"));
+            float factor = md.getFloat(family.key("rope.scaling.factor"), 1.0f);
+            scaling = new RopeScaling(type, factor);
+        } else if (md.has(family.key("rope.scale_linear"))) {
+            scaling = new RopeScaling("linear", md.getFloat(family.key("rope.scale_linear")));
+        }
+        int vocab;
+        if (md.has(family.key("vocab_size"))) {
+            vocab = md.getInt(family.key("vocab_size"));
+        } else if (md.has("tokenizer.ggml.tokens")) {
+            vocab = md.getArray("tokenizer.ggml.tokens").length();
+        } else if (file.hasTensor(family.tokenEmbedding())) {
+            vocab = (int) file.tensorInfos().stream().filter(t -> t.name().equals(family.tokenEmbedding()))
+                    .findFirst().orElseThrow().shape()[1];
+        } else {
+            throw new MetadataException(src, family.key("vocab_size"), "missing, and no token list or embedding to infer it from");
+        }
+        positive(md, family.key("vocab_size"), vocab);
+        return new ModelConfig(family.architecture(), width, blocks, heads, kvHeads, ffn, ctx, keyLength, valueLength,
+                ropeDims, freqBase, scaling, eps, vocab);
+    }
+
+    private static int positive(Metadata md, String key, int v) {
+        if (v <= 0) {
+            throw new MetadataException(md.source(), key, "must be positive, got " + v);
+        }
+        return v;
+    }
+}

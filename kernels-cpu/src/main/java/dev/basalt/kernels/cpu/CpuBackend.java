@@ -1,0 +1,328 @@
+package dev.basalt.kernels.cpu;
+
+import dev.basalt.tensor.GgmlType;
+import dev.basalt.tensor.Tensor;
+import dev.basalt.tensor.compute.Activation;
+import dev.basalt.tensor.compute.AttentionConfig;
+import dev.basalt.tensor.compute.Backend;
+import dev.basalt.tensor.compute.RopeConfig;
+import dev.basalt.tensor.compute.WeightMatrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The CPU backend: activations are heap {@code float[]} ({@link CpuActivation}), weights stay in the file mapping
+ * and are read in place by one {@link RowKernel} per format.
+ *
+ * <p>Matrix products follow llama.cpp's CPU numerics: the activations are first converted to the weight format's
+ * {@code vec_dot_type} (F32 for F32, F16 for F16, Q8_0 for Q4_0/Q5_0/Q8_0/IQ4_NL, Q8_1 for Q4_1/Q5_1, Q8_K for
+ * Q2_K..Q6_K and IQ4_XS) and each row is an integer block dot product as ggml's generic {@code vec_dot} functions
+ * define it. Formats without such a kernel dequantize each row and multiply in float32
+ * ({@link DequantizingRowKernel}). Norms, RoPE, softmax and SwiGLU follow ggml-cpu's {@code ops.cpp} operation
+ * order (double accumulation where ggml uses {@code ggml_float}).
+ *
+ * <p>Results are deterministic: the same call gives the same bits on every run, thread count and JIT state
+ * (transcendental functions are {@link StrictMath}'s, vector lanes are summed in a fixed order, and every output
+ * value is computed by one thread in a fixed order).
+ *
+ * <p>Thread-safety: operations may run concurrently on disjoint activations; per-call scratch is per thread.
+ * Rows of a matrix product and heads of attention are split over one long-lived {@link WorkerPool}.
+ */
+public final class CpuBackend implements Backend {
+    private final WorkerPool pool;
+    private final ThreadLocal<CallScratch> callScratch = ThreadLocal.withInitial(CallScratch::new);
+    private final ThreadLocal<DotScratch> dotScratch = ThreadLocal.withInitial(DotScratch::new);
+    private volatile boolean closed;
+
+    /** Per calling thread: the quantized activation rows of one product and attention scores. */
+    private static final class CallScratch {
+        QuantizedVector[] rows = new QuantizedVector[0];
+        final MemorySegment q8k = Arena.ofAuto().allocate(GgmlType.Q8_K.bytesPerBlock());
+
+        QuantizedVector[] rows(int n) {
+            if (rows.length < n) {
+                QuantizedVector[] grown = java.util.Arrays.copyOf(rows, n);
+                for (int i = rows.length; i < n; i++) {
+                    grown[i] = new QuantizedVector();
+                }
+                rows = grown;
+            }
+            return rows;
+        }
+    }
+
+    /** A backend using all available processors. */
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A backend splitting work over {@code threads} threads (the caller's included). */
+    public CpuBackend(int threads) {
+        this.pool = new WorkerPool(threads);
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    private static float[] array(Activation a) {
+        if (a instanceof CpuActivation c) {
+            return c.array();
+        }
+        throw new IllegalArgumentException("not a CPU activation: " + a);
+    }
+
+    private static CpuWeightMatrix matrix(WeightMatrix w) {
+        if (w instanceof CpuWeightMatrix m) {
+            return m;
+        }
+        throw new IllegalArgumentException("not a CPU weight matrix: " + w);
+    }
+
+    private static void checkLength(String what, float[] a, long needed) {
+        if (a.length < needed) {
+            throw new IllegalArgumentException(what + " holds " + a.length + " floats, needs " + needed);
+        }
+    }
+
+    @Override
+    public CpuActivation allocate(int floats) {
+        return new CpuActivation(floats);
+    }
+
+    @Override
+    public void write(float[] src, int srcOffset, Activation dst, int dstOffset, int n) {
+        System.arraycopy(src, srcOffset, array(dst), dstOffset, n);
+    }
+
+    @Override
+    public void read(Activation src, int srcOffset, float[] dst, int dstOffset, int n) {
+        System.arraycopy(array(src), srcOffset, dst, dstOffset, n);
+    }
+
+    @Override
+    public void copy(Activation src, int srcOffset, Activation dst, int dstOffset, int n) {
+        System.arraycopy(array(src), srcOffset, array(dst), dstOffset, n);
+    }
+
+    /** A view of the mapped tensor with its format's kernel; nothing is copied. */
+    @Override
+    public WeightMatrix matrix(Tensor weight) {
+        return new CpuWeightMatrix(weight);
+    }
+
+    @Override
+    public Activation vector(Tensor weight) {
+        long n = weight.elementCount();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("vector '" + weight.name() + "' too large: " + weight);
+        }
+        CpuActivation a = new CpuActivation((int) n);
+        weight.type().codec().dequantize(weight.data(), 0, a.array(), 0, (int) n);
+        return a;
+    }
+
+    @Override
+    public void rows(WeightMatrix table, int[] ids, Activation out) {
+        CpuWeightMatrix m = matrix(table);
+        float[] o = array(out);
+        int cols = m.cols();
+        checkLength("embedding output", o, (long) ids.length * cols);
+        var codec = m.type().codec();
+        for (int t = 0; t < ids.length; t++) {
+            int id = ids[t];
+            if (id < 0 || id >= m.rows()) {
+                throw new IllegalArgumentException("token id " + id + " out of range [0, " + m.rows() + ") of " + m.name());
+            }
+            codec.dequantize(m.data(), id * m.rowBytes(), o, t * cols, cols);
+        }
+    }
+
+    @Override
+    public void matmul(WeightMatrix w, Activation x, Activation y, int tokens) {
+        CpuWeightMatrix m = matrix(w);
+        float[] xs = array(x);
+        float[] ys = array(y);
+        int cols = m.cols();
+        int rows = m.rows();
+        checkLength("matmul input", xs, (long) tokens * cols);
+        checkLength("matmul output", ys, (long) tokens * rows);
+        RowKernel kernel = m.kernel;
+        ActivationFormat format = kernel.activationFormat();
+        CallScratch cs = callScratch.get();
+        QuantizedVector[] qx = cs.rows(tokens);
+        for (int t = 0; t < tokens; t++) {
+            format.quantize(xs, t * cols, cols, qx[t], cs.q8k);
+        }
+        MemorySegment data = m.data();
+        long rowBytes = m.rowBytes();
+        pool.forRange(rows, (long) cols * tokens, (from, to) -> {
+            DotScratch ds = dotScratch.get();
+            for (int r = from; r < to; r++) {
+                long off = r * rowBytes;
+                for (int t = 0; t < tokens; t++) {
+                    ys[t * rows + r] = kernel.dot(data, off, cols, qx[t], ds);
+                }
+            }
+        });
+    }
+
+    /** As ggml's rms_norm then mul: sum of squares in double, {@code scale = 1/sqrtf(mean + eps)}, (x*scale)*w. */
+    @Override
+    public void rmsNorm(Activation x, Activation weight, Activation out, int dim, int tokens, float eps) {
+        float[] xs = array(x);
+        float[] w = array(weight);
+        float[] o = array(out);
+        checkLength("rmsNorm input", xs, (long) dim * tokens);
+        checkLength("rmsNorm weight", w, dim);
+        checkLength("rmsNorm output", o, (long) dim * tokens);
+        for (int t = 0; t < tokens; t++) {
+            int base = t * dim;
+            double sum = 0;
+            for (int i = 0; i < dim; i++) {
+                float v = xs[base + i];
+                sum += v * v;
+            }
+            float mean = (float) (sum / dim);
+            float scale = 1.0f / (float) StrictMath.sqrt(mean + eps);
+            for (int i = 0; i < dim; i++) {
+                o[base + i] = (xs[base + i] * scale) * w[i];
+            }
+        }
+    }
+
+    /**
+     * As ggml's rope (modes normal and NeoX): the angle of pair i is built up as {@code theta *= base^(-2/dims)}
+     * in float32 from theta = position, divided by the pair's frequency factor, times the position scale
+     * (ggml's freq_scale); values past {@code dims} are left unchanged.
+     */
+    @Override
+    public void rope(Activation x, int heads, int headDim, int[] positions, int tokens, RopeConfig rope) {
+        float[] xs = array(x);
+        int dims = rope.dims();
+        if (dims > headDim) {
+            throw new IllegalArgumentException("rope dims " + dims + " exceed the head size " + headDim);
+        }
+        checkLength("rope input", xs, (long) tokens * heads * headDim);
+        float thetaScale = (float) StrictMath.pow(rope.freqBase(), -2.0f / dims);
+        float[] factors = rope.freqFactors();
+        float[] cos = new float[dims / 2];
+        float[] sin = new float[dims / 2];
+        for (int t = 0; t < tokens; t++) {
+            float theta = positions[t];
+            for (int i = 0; i < dims / 2; i++) {
+                float ff = factors != null ? factors[i] : 1.0f;
+                float angle = rope.positionScale() * (theta / ff);
+                cos[i] = (float) StrictMath.cos(angle);
+                sin[i] = (float) StrictMath.sin(angle);
+                theta *= thetaScale;
+            }
+            for (int h = 0; h < heads; h++) {
+                int base = (t * heads + h) * headDim;
+                for (int i = 0; i < dims / 2; i++) {
+                    int a = rope.neox() ? base + i : base + 2 * i;
+                    int b = rope.neox() ? base + i + dims / 2 : base + 2 * i + 1;
+                    float x0 = xs[a];
+                    float x1 = xs[b];
+                    xs[a] = x0 * cos[i] - x1 * sin[i];
+                    xs[b] = x0 * sin[i] + x1 * cos[i];
+                }
+            }
+        }
+    }
+
+    /**
+     * Scores {@code q·k * scale} (then {@code softcap * tanh(s / softcap)} when a soft cap is set), the causal
+     * softmax as ggml's soft_max (max subtracted, exponentials summed in double, multiplied by 1/sum), and the
+     * probability-weighted sum of the values. Query heads h share KV head {@code h / (heads / kvHeads)}.
+     */
+    @Override
+    public void attention(Activation q, Activation keyCache, Activation valueCache, Activation out, int tokens,
+            int startPos, AttentionConfig config) {
+        float[] qs = array(q);
+        float[] kc = array(keyCache);
+        float[] vc = array(valueCache);
+        float[] o = array(out);
+        int heads = config.heads();
+        int headDim = config.headDim();
+        int kvDim = config.kvDim();
+        int group = heads / config.kvHeads();
+        int queryDim = config.queryDim();
+        checkLength("attention queries", qs, (long) tokens * queryDim);
+        checkLength("attention output", o, (long) tokens * queryDim);
+        checkLength("key cache", kc, (long) (startPos + tokens) * kvDim);
+        checkLength("value cache", vc, (long) (startPos + tokens) * kvDim);
+        float scale = config.scale();
+        float softcap = config.softcap();
+        int window = config.slidingWindow();
+        pool.forRange(tokens * heads, (long) (startPos + tokens) * headDim * 2, (from, to) -> {
+            DotScratch ds = dotScratch.get();
+            float[] scores = ds.row(startPos + tokens);
+            for (int th = from; th < to; th++) {
+                int t = th / heads;
+                int h = th % heads;
+                int pos = startPos + t;
+                int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                int qOff = t * queryDim + h * headDim;
+                int kvOff = (h / group) * headDim;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = first; j <= pos; j++) {
+                    float s = VectorMath.dot(qs, qOff, kc, j * kvDim + kvOff, headDim) * scale;
+                    if (softcap > 0) {
+                        s = softcap * (float) StrictMath.tanh(s / softcap);
+                    }
+                    scores[j] = s;
+                    max = Math.max(max, s);
+                }
+                double sum = 0;
+                for (int j = first; j <= pos; j++) {
+                    float e = (float) StrictMath.exp(scores[j] - max);
+                    scores[j] = e;
+                    sum += e;
+                }
+                float inv = (float) (1.0 / sum);
+                java.util.Arrays.fill(o, qOff, qOff + headDim, 0.0f);
+                for (int j = first; j <= pos; j++) {
+                    VectorMath.axpy(scores[j] * inv, vc, j * kvDim + kvOff, o, qOff, headDim);
+                }
+            }
+        });
+    }
+
+    /** {@code gate = gate / (1 + exp(-gate)) * up}, as ggml's swiglu. */
+    @Override
+    public void swiglu(Activation gate, Activation up, int n) {
+        float[] g = array(gate);
+        float[] u = array(up);
+        checkLength("swiglu gate", g, n);
+        checkLength("swiglu up", u, n);
+        for (int i = 0; i < n; i++) {
+            float x = g[i];
+            g[i] = x / (1.0f + (float) StrictMath.exp(-x)) * u[i];
+        }
+    }
+
+    @Override
+    public void add(Activation x, Activation y, int n) {
+        float[] a = array(x);
+        float[] b = array(y);
+        checkLength("add target", a, n);
+        checkLength("add operand", b, n);
+        for (int i = 0; i < n; i++) {
+            a[i] += b[i];
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            pool.close();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.basalt.kernels.cpu;
+
+/** Per-thread buffers a dot product unpacks one weight block into; never shared between threads. */
+final class DotScratch {
+    final byte[] quants = new byte[256];
+    final int[] scales = new int[16];
+    final int[] mins = new int[16];
+    /** [0] = d, [1] = dmin (or the legacy formats' min m). */
+    final float[] factors = new float[2];
+    float[] row = new float[0];
+
+    float[] row(int n) {
+        if (row.length < n) {
+            row = new float[n];
+        }
+        return row;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.basalt.kernels.cpu;
+
+import dev.basalt.tensor.GgmlType;
+import dev.basalt.tensor.codec.LittleEndian;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * How a 32-element block with one fp16 scale {@code d} (and for Q4_1/Q5_1 an fp16 minimum {@code m}) turns into
+ * 32 small integers q such that the element is {@code d * q} (or {@code d * q + m}); IQ4_NL's q is its
+ * non-linear table value. Byte layouts as in ggml-common.h (see tensor's codecs).
+ */
+enum LegacyBlockFormat {
+    Q4_0(GgmlType.Q4_0, false),
+    Q4_1(GgmlType.Q4_1, true),
+    Q5_0(GgmlType.Q5_0, false),
+    Q5_1(GgmlType.Q5_1, true),
+    Q8_0(GgmlType.Q8_0, false),
+    IQ4_NL(GgmlType.IQ4_NL, false);
+
+    /** IQ4_NL's non-linear quant values (ggml's kvalues_iq4nl), shared with IQ4_XS. */
+    static final byte[] IQ4_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    final GgmlType type;
+    /** Whether the block has a minimum: it then pairs with Q8_1 activations, whose block sums fold it in. */
+    final boolean hasMin;
+
+    LegacyBlockFormat(GgmlType type, boolean hasMin) {
+        this.type = type;
+        this.hasMin = hasMin;
+    }
+
+    static LegacyBlockFormat of(GgmlType type) {
+        return valueOf(type.name());
+    }
+
+    /**
+     * Writes the block's 32 integer quants to {@code q}, returns {@code d}; for formats with a minimum stores
+     * {@code m} in {@code factors[1]}.
+     */
+    float unpack(MemorySegment s, long off, byte[] q, float[] factors) {
+        float d = LittleEndian.f16(s, off);
+        switch (this) {
+            case Q4_0 -> nibbles(s, off + 2, q, -8);
+            case Q4_1 -> {
+                factors[1] = LittleEndian.f16(s, off + 2);
+                nibbles(s, off + 4, q, 0);
+            }
+            case Q5_0 -> fiveBits(s, off + 2, off + 6, q, -16);
+            case Q5_1 -> {
+                factors[1] = LittleEndian.f16(s, off + 2);
+                fiveBits(s, off + 4, off + 8, q, 0);
+            }
+            case Q8_0 -> MemorySegment.copy(s, java.lang.foreign.ValueLayout.JAVA_BYTE, off + 2, q, 0, 32);
+            case IQ4_NL -> {
+                for (int j = 0; j < 16; j++) {
+                    int b = LittleEndian.u8(s, off + 2 + j);
+                    q[j] = IQ4_VALUES[b & 0xF];
+                    q[j + 16] = IQ4_VALUES[b >> 4];
+                }
+            }
+        }
+        return d;
+    }
+
+    /** Byte j holds element j (low nibble) and element j + 16 (high nibble). */
+    private static void nibbles(MemorySegment s, long qs, byte[] q, int offset) {
+        for (int j = 0; j < 16; j++) {
+            int b = LittleEndian.u8(s, qs + j);
+            q[j] = (byte) ((b & 0xF) + offset);
+            q[j + 16] = (byte) ((b >> 4) + offset);
+        }
+    }
+
+    /** As {@link #nibbles}, with the 5th bit of element j in bit j of the little-endian u32 at {@code qh}. */
+    private static void fiveBits(MemorySegment s, long qhAt, long qs, byte[] q, int offset) {
+        int qh = LittleEndian.i32(s, qhAt);
+        for (int j = 0; j < 16; j++) {
+            int b = LittleEndian.u8(s, qs + j);
+            int h0 = ((qh >>> j) << 4) & 0x10;
+            int h1 = (qh >>> (j + 12)) & 0x10;
+            q[j] = (byte) (((b & 0xF) | h0) + offset);
+            q[j + 16] = (byte) (((b >> 4) | h1) + offset);
+        }
+    }
+}

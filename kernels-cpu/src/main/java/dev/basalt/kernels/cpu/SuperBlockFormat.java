@@ -1,0 +1,139 @@
+package dev.basalt.kernels.cpu;
+
+import dev.basalt.tensor.GgmlType;
+import dev.basalt.tensor.codec.LittleEndian;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * How a 256-element super-block turns into 256 small integers q, one integer scale per sub-block of 16 or 32
+ * elements, optionally one integer minimum per sub-block, and the float factors {@code d} (and {@code dmin}):
+ * element = {@code d * scale * q - dmin * min}. Byte layouts as in ggml-common.h (see tensor's codecs and
+ * ../shared/testdata/quant/README.md).
+ */
+enum SuperBlockFormat {
+    Q2_K(GgmlType.Q2_K, 16, true),
+    Q3_K(GgmlType.Q3_K, 16, false),
+    Q4_K(GgmlType.Q4_K, 32, true),
+    Q5_K(GgmlType.Q5_K, 32, true),
+    Q6_K(GgmlType.Q6_K, 16, false),
+    IQ4_XS(GgmlType.IQ4_XS, 32, false);
+
+    final GgmlType type;
+    final int subBlock;
+    final boolean hasMins;
+
+    SuperBlockFormat(GgmlType type, int subBlock, boolean hasMins) {
+        this.type = type;
+        this.subBlock = subBlock;
+        this.hasMins = hasMins;
+    }
+
+    static SuperBlockFormat of(GgmlType type) {
+        return valueOf(type.name());
+    }
+
+    /** Fills {@code q[256]}, {@code scales[256 / subBlock]}, {@code mins} (when present) and d, dmin. */
+    void unpack(MemorySegment s, long off, byte[] q, int[] scales, int[] mins, float[] factors) {
+        switch (this) {
+            case Q2_K -> {
+                for (int j = 0; j < 16; j++) {
+                    int sc = LittleEndian.u8(s, off + j);
+                    scales[j] = sc & 0xF;
+                    mins[j] = sc >> 4;
+                }
+                for (int h = 0; h < 2; h++) {
+                    for (int l = 0; l < 32; l++) {
+                        int b = LittleEndian.u8(s, off + 16 + 32 * h + l);
+                        for (int k = 0; k < 4; k++) {
+                            q[128 * h + 32 * k + l] = (byte) ((b >> (2 * k)) & 3);
+                        }
+                    }
+                }
+                factors[0] = LittleEndian.f16(s, off + 80);
+                factors[1] = LittleEndian.f16(s, off + 82);
+            }
+            case Q3_K -> {
+                for (int i = 0; i < 16; i++) {
+                    int low = i < 8 ? LittleEndian.u8(s, off + 96 + i) & 0xF : LittleEndian.u8(s, off + 96 + i - 8) >> 4;
+                    int high = (LittleEndian.u8(s, off + 96 + 8 + i % 4) >> (2 * (i / 4))) & 3;
+                    scales[i] = (low | high << 4) - 32;
+                }
+                for (int h = 0; h < 2; h++) {
+                    for (int l = 0; l < 32; l++) {
+                        int b = LittleEndian.u8(s, off + 32 + 32 * h + l);
+                        int hm = LittleEndian.u8(s, off + l);
+                        for (int k = 0; k < 4; k++) {
+                            int v = (b >> (2 * k)) & 3;
+                            q[128 * h + 32 * k + l] = (byte) (v - ((hm & (1 << (4 * h + k))) != 0 ? 0 : 4));
+                        }
+                    }
+                }
+                factors[0] = LittleEndian.f16(s, off + 108);
+            }
+            case Q4_K, Q5_K -> {
+                factors[0] = LittleEndian.f16(s, off);
+                factors[1] = LittleEndian.f16(s, off + 2);
+                long sc = off + 4;
+                for (int j = 0; j < 8; j++) {
+                    if (j < 4) {
+                        scales[j] = LittleEndian.u8(s, sc + j) & 63;
+                        mins[j] = LittleEndian.u8(s, sc + j + 4) & 63;
+                    } else {
+                        int bj4 = LittleEndian.u8(s, sc + j + 4);
+                        scales[j] = (bj4 & 0xF) | ((LittleEndian.u8(s, sc + j - 4) >> 6) << 4);
+                        mins[j] = (bj4 >> 4) | ((LittleEndian.u8(s, sc + j) >> 6) << 4);
+                    }
+                }
+                boolean five = this == Q5_K;
+                long qs = off + (five ? 48 : 16);
+                for (int c = 0; c < 4; c++) {
+                    for (int l = 0; l < 32; l++) {
+                        int b = LittleEndian.u8(s, qs + 32 * c + l);
+                        int lo = b & 0xF;
+                        int hi = b >> 4;
+                        if (five) {
+                            int qh = LittleEndian.u8(s, off + 16 + l);
+                            lo += ((qh >> (2 * c)) & 1) << 4;
+                            hi += ((qh >> (2 * c + 1)) & 1) << 4;
+                        }
+                        q[64 * c + l] = (byte) lo;
+                        q[64 * c + 32 + l] = (byte) hi;
+                    }
+                }
+            }
+            case Q6_K -> {
+                for (int h = 0; h < 2; h++) {
+                    long ql = off + 64 * h;
+                    long qh = off + 128 + 32 * h;
+                    for (int l = 0; l < 32; l++) {
+                        int a = LittleEndian.u8(s, ql + l);
+                        int b = LittleEndian.u8(s, ql + l + 32);
+                        int hb = LittleEndian.u8(s, qh + l);
+                        int e = 128 * h + l;
+                        q[e] = (byte) (((a & 0xF) | ((hb & 3) << 4)) - 32);
+                        q[e + 32] = (byte) (((b & 0xF) | (((hb >> 2) & 3) << 4)) - 32);
+                        q[e + 64] = (byte) (((a >> 4) | (((hb >> 4) & 3) << 4)) - 32);
+                        q[e + 96] = (byte) (((b >> 4) | (((hb >> 6) & 3) << 4)) - 32);
+                    }
+                }
+                for (int j = 0; j < 16; j++) {
+                    scales[j] = LittleEndian.i8(s, off + 192 + j);
+                }
+                factors[0] = LittleEndian.f16(s, off + 208);
+            }
+            case IQ4_XS -> {
+                factors[0] = LittleEndian.f16(s, off);
+                int scalesH = LittleEndian.u16(s, off + 2);
+                for (int ib = 0; ib < 8; ib++) {
+                    int low = (LittleEndian.u8(s, off + 4 + ib / 2) >> (4 * (ib % 2))) & 0xF;
+                    scales[ib] = (low | ((scalesH >> (2 * ib)) & 3) << 4) - 32;
+                    for (int j = 0; j < 16; j++) {
+                        int b = LittleEndian.u8(s, off + 8 + 16 * ib + j);
+                        q[32 * ib + j] = LegacyBlockFormat.IQ4_VALUES[b & 0xF];
+                        q[32 * ib + j + 16] = LegacyBlockFormat.IQ4_VALUES[b >> 4];
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.basalt.kernels.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float32 dot products and axpy with the Vector API, and a scalar path used when the incubator module is not
+ * available (or {@code -Dbasalt.cpu.scalar=true}) and for the tails.
+ */
+final class VectorMath {
+    private VectorMath() {
+    }
+
+    static final boolean VECTORIZED;
+    private static final VectorSpecies<Float> SPECIES;
+
+    static {
+        VectorSpecies<Float> species = null;
+        boolean ok = false;
+        if (!Boolean.getBoolean("basalt.cpu.scalar")) {
+            try {
+                species = FloatVector.SPECIES_PREFERRED;
+                ok = species.length() >= 4;
+            } catch (Throwable e) { // NoClassDefFoundError without --add-modules jdk.incubator.vector
+                ok = false;
+            }
+        }
+        VECTORIZED = ok;
+        SPECIES = ok ? species : null;
+    }
+
+    /** {@code sum_i w[i] * x[xOffset + i]}, w being {@code n} little-endian float32 at byte {@code offset}. */
+    static float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        return VECTORIZED ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
+    }
+
+    static float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            s += w.get(dev.basalt.tensor.codec.LittleEndian.FLOAT, offset + 4L * i) * x[xOffset + i];
+        }
+        return s;
+    }
+
+    private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
+        VectorSpecies<Float> sp = SPECIES;
+        FloatVector acc = FloatVector.zero(sp);
+        int i = 0;
+        int bound = sp.loopBound(n);
+        for (; i < bound; i += sp.length()) {
+            FloatVector a = FloatVector.fromMemorySegment(sp, w, offset + 4L * i, ByteOrder.LITTLE_ENDIAN);
+            FloatVector b = FloatVector.fromArray(sp, x, xOffset + i);
+            acc = a.fma(b, acc);
+        }
+        float s = sumLanes(acc);
+        for (; i < n; i++) {
+            s += w.get(dev.basalt.tensor.codec.LittleEndian.FLOAT, offset + 4L * i) * x[xOffset + i];
+        }
+        return s;
+    }
+
+    /**
+     * The lanes added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified and differs between
+     * the interpreted fallback and the compiled intrinsic, which would make the same call give different bits
+     * before and after warm-up.
+     */
+    private static float sumLanes(FloatVector v) {
+        float s = 0;
+        for (int i = 0; i < v.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    /** {@code sum_i a[aOffset + i] * b[bOffset + i]}. */
+    static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        int i = 0;
+        float s;
+        if (VECTORIZED) {
+            VectorSpecies<Float> sp = SPECIES;
+            FloatVector acc = FloatVector.zero(sp);
+            int bound = sp.loopBound(n);
+            for (; i < bound; i += sp.length()) {
+                acc = FloatVector.fromArray(sp, a, aOffset + i).fma(FloatVector.fromArray(sp, b, bOffset + i), acc);
+            }
+            s = sumLanes(acc);
+        } else {
+            s = 0;
+        }
+        for (; i < n; i++) {
+            s += a[aOffset + i] * b[bOffset + i];
+        }
+        return s;
+    }
+
+    /** {@code y[yOffset + i] += alpha * x[xOffset + i]}. */
+    static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int n) {
+        int i = 0;
+        if (VECTORIZED) {
+            VectorSpecies<Float> sp = SPECIES;
+            int bound = sp.loopBound(n);
+            FloatVector va = FloatVector.broadcast(sp, alpha);
+            for (; i < bound; i += sp.length()) {
+                FloatVector.fromArray(sp, x, xOffset + i).fma(va, FloatVector.fromArray(sp, y, yOffset + i))
+                        .intoArray(y, yOffset + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] += alpha * x[xOffset + i];
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.basalt.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.basalt.tensor.GgmlType;
+import dev.basalt.tensor.Tensor;
+import dev.basalt.tensor.compute.AttentionConfig;
+import dev.basalt.tensor.compute.RopeConfig;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The non-matmul operations against straightforward double-precision formulas. Tolerances are relative float32
+ * rounding (1e-5 of the magnitudes involved): the kernels compute in float32 in ggml's order, the references in
+ * double.
+ */
+class CpuBackendOpsTest {
+    private static final CpuBackend BACKEND = new CpuBackend(2);
+    private final Random rnd = new Random(42);
+
+    @AfterAll
+    static void close() {
+        BACKEND.close();
+    }
+
+    private CpuActivation random(int n, double scale) {
+        CpuActivation a = BACKEND.allocate(n);
+        for (int i = 0; i < n; i++) {
+            a.array()[i] = (float) (rnd.nextGaussian() * scale);
+        }
+        return a;
+    }
+
+    private static CpuActivation copyOf(CpuActivation a) {
+        CpuActivation c = BACKEND.allocate(a.length());
+        System.arraycopy(a.array(), 0, c.array(), 0, a.length());
+        return c;
+    }
+
+    @Test
+    void rmsNorm() {
+        int dim = 37;
+        int tokens = 3;
+        CpuActivation x = random(dim * tokens, 2);
+        CpuActivation w = random(dim, 1);
+        CpuActivation out = BACKEND.allocate(dim * tokens);
+        BACKEND.rmsNorm(x, w, out, dim, tokens, 1e-5f);
+        for (int t = 0; t < tokens; t++) {
+            double ss = 0;
+            for (int i = 0; i < dim; i++) {
+                ss += (double) x.array()[t * dim + i] * x.array()[t * dim + i];
+            }
+            double inv = 1 / Math.sqrt(ss / dim + 1e-5);
+            for (int i = 0; i < dim; i++) {
+                double e = x.array()[t * dim + i] * inv * w.array()[i];
+                assertEquals(e, out.array()[t * dim + i], 1e-5 * Math.max(1, Math.abs(e)));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void rope(boolean neox) {
+        int heads = 3;
+        int headDim = 12;
+        int dims = 8; // fewer than the head size: the last 4 values of each head are left alone
+        int tokens = 4;
+        int[] positions = {0, 5, 6, 300};
+        float[] factors = {1f, 2f, 4f, 8f};
+        RopeConfig cfg = new RopeConfig(dims, 10000f, neox, factors, 0.5f);
+        CpuActivation x = random(heads * headDim * tokens, 1);
+        CpuActivation before = copyOf(x);
+        BACKEND.rope(x, heads, headDim, positions, tokens, cfg);
+        for (int t = 0; t < tokens; t++) {
+            for (int h = 0; h < heads; h++) {
+                int base = (t * heads + h) * headDim;
+                for (int i = 0; i < dims / 2; i++) {
+                    double theta = 0.5 * positions[t] * Math.pow(10000, -2.0 * i / dims) / factors[i];
+                    int a = neox ? base + i : base + 2 * i;
+                    int b = neox ? base + i + dims / 2 : base + 2 * i + 1;
+                    double x0 = before.array()[a];
+                    double x1 = before.array()[b];
+                    assertEquals(x0 * Math.cos(theta) - x1 * Math.sin(theta), x.array()[a], 1e-4, "pair " + i);
+                    assertEquals(x0 * Math.sin(theta) + x1 * Math.cos(theta), x.array()[b], 1e-4, "pair " + i);
+                }
+                for (int i = dims; i < headDim; i++) {
+                    assertEquals(before.array()[base + i], x.array()[base + i], "unrotated value " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void attentionWithGroupedQueries() {
+        int heads = 6;
+        int kvHeads = 2;
+        int headDim = 5;
+        int startPos = 3;
+        int tokens = 4;
+        int ctx = startPos + tokens + 2;
+        AttentionConfig cfg = new AttentionConfig(heads, kvHeads, headDim, 0.37f, 0, 0f);
+        CpuActivation q = random(tokens * cfg.queryDim(), 1);
+        CpuActivation k = random(ctx * cfg.kvDim(), 1);
+        CpuActivation v = random(ctx * cfg.kvDim(), 1);
+        CpuActivation out = BACKEND.allocate(tokens * cfg.queryDim());
+        BACKEND.attention(q, k, v, out, tokens, startPos, cfg);
+        for (int t = 0; t < tokens; t++) {
+            int pos = startPos + t;
+            for (int h = 0; h < heads; h++) {
+                int kvh = h / (heads / kvHeads);
+                double[] p = new double[pos + 1];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j <= pos; j++) {
+                    double s = 0;
+                    for (int d = 0; d < headDim; d++) {
+                        s += (double) q.array()[t * cfg.queryDim() + h * headDim + d] * k.array()[j * cfg.kvDim() + kvh * headDim + d];
+                    }
+                    p[j] = s * 0.37f;
+                    max = Math.max(max, p[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j <= pos; j++) {
+                    p[j] = Math.exp(p[j] - max);
+                    sum += p[j];
+                }
+                for (int d = 0; d < headDim; d++) {
+                    double e = 0;
+                    for (int j = 0; j <= pos; j++) {
+                        e += p[j] / sum * v.array()[j * cfg.kvDim() + kvh * headDim + d];
+                    }
+                    assertEquals(e, out.array()[t * cfg.queryDim() + h * headDim + d], 1e-5, "token " + t + " head " + h);
+                }
+            }
+        }
+    }
+
+    @Test
+    void swigluAndAdd() {
+        int n = 41;
+        CpuActivation g = random(n, 3);
+        CpuActivation u = random(n, 1);
+        CpuActivation g0 = copyOf(g);
+        BACKEND.swiglu(g, u, n);
+        for (int i = 0; i < n; i++) {
+            double x = g0.array()[i];
+            double e = x / (1 + Math.exp(-x)) * u.array()[i];
+            assertEquals(e, g.array()[i], 1e-5 * Math.max(1, Math.abs(e)));
+        }
+        CpuActivation a = random(n, 1);
+        CpuActivation a0 = copyOf(a);
+        BACKEND.add(a, u, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(a0.array()[i] + u.array()[i], a.array()[i]);
+        }
+    }
+
+    @Test
+    void rowsDequantizeEmbeddings() {
+        int cols = 64;
+        int rows = 5;
+        float[] w = new float[cols * rows];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) rnd.nextGaussian();
+        }
+        MemorySegment bytes = Arena.ofAuto().allocate(Tensor.byteSize(GgmlType.Q8_0, cols, rows));
+        GgmlType.Q8_0.codec().quantize(w, 0, w.length, bytes, 0);
+        var table = BACKEND.matrix(new Tensor("embd", GgmlType.Q8_0, new long[] {cols, rows}, bytes));
+        CpuActivation out = BACKEND.allocate(2 * cols);
+        BACKEND.rows(table, new int[] {4, 1}, out);
+        float[] expected = new float[cols];
+        GgmlType.Q8_0.codec().dequantize(bytes, 4 * table.cols() / 32 * 34L, expected, 0, cols);
+        for (int i = 0; i < cols; i++) {
+            assertEquals(expected[i], out.array()[i]);
+        }
+        assertThrows(IllegalArgumentException.class, () -> BACKEND.rows(table, new int[] {5}, out));
+    }
+}
