@@ -10,6 +10,8 @@ import dev.basalt.tensor.Tensor;
 import dev.basalt.tensor.compute.Activation;
 import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tensor.compute.WeightMatrix;
+import dev.basalt.tokenizer.Tokenizer;
+import dev.basalt.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,17 +36,19 @@ public final class Model implements AutoCloseable {
     private final Backend backend;
     private final ModelWeights weights;
     private final Transformer transformer;
+    private final Tokenizer tokenizer;
     private final int defaultContextLength;
     private volatile boolean closed;
 
     private Model(GgufFile file, ModelFamily family, ModelConfig config, Backend backend, ModelWeights weights,
-            int defaultContextLength) {
+            Tokenizer tokenizer, int defaultContextLength) {
         this.file = file;
         this.family = family;
         this.config = config;
         this.backend = backend;
         this.weights = weights;
         this.transformer = new Transformer(backend, family, config, weights);
+        this.tokenizer = tokenizer;
         this.defaultContextLength = defaultContextLength;
     }
 
@@ -79,12 +83,13 @@ public final class Model implements AutoCloseable {
                         + " different from value length " + config.valueLength());
             }
             TensorSet tensors = TensorSet.validate(file, family, config);
+            Tokenizer tokenizer = Tokenizers.fromGguf(file.metadata());
             backend = createBackend(options);
             ModelWeights weights = tensors.prepare(backend);
             int ctx = options.contextLength() > 0 ? options.contextLength()
                     : (int) Math.max(1, Math.min(config.contextLength(),
                             options.kvCacheBudgetBytes() / KvCache.bytesPerPosition(config)));
-            return new Model(file, family, config, backend, weights, ctx);
+            return new Model(file, family, config, backend, weights, tokenizer, ctx);
         } catch (RuntimeException | Error e) {
             if (backend != null) {
                 backend.close();
@@ -232,6 +237,21 @@ public final class Model implements AutoCloseable {
         }
         int ctx = contextLength == 0 ? defaultContextLength : contextLength;
         return new InferenceSession(this, transformer, new KvCache(backend, config, ctx));
+    }
+
+    /** The model's own tokenizer, from the file's {@code tokenizer.ggml.*} metadata. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** A generator with its own session of the default context length. */
+    public Generator newGenerator(GenerationOptions options) {
+        return newGenerator(options, 0);
+    }
+
+    /** A generator with its own session of {@code contextLength} positions (0: the default). */
+    public Generator newGenerator(GenerationOptions options, int contextLength) {
+        return new Generator(tokenizer, newSession(contextLength), options);
     }
 
     void ensureOpen() {

@@ -14,7 +14,7 @@ import java.util.List;
  * (1 for a failure, 2 for a wrong command line); {@code --debug} anywhere adds the stack trace.
  */
 public final class Basalt {
-    private static final List<Command> COMMANDS = List.of(new InspectCommand(), new TokenizeCommand());
+    private static final List<Command> COMMANDS = List.of(new RunCommand(), new InspectCommand(), new TokenizeCommand());
 
     private Basalt() {
     }
@@ -51,7 +51,7 @@ public final class Basalt {
             return 0;
         }
         try {
-            return command.run(commandArgs, out);
+            return command.run(commandArgs, out, err);
         } catch (UsageException e) {
             err.println("basalt " + command.name() + ": " + e.getMessage());
             err.println(command.usage());

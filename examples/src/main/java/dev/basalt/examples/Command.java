@@ -21,5 +21,5 @@ interface Command {
      * @throws UsageException on bad arguments
      * @throws Exception anything else, reported by {@link Basalt} as one line
      */
-    int run(List<String> args, PrintStream out) throws Exception;
+    int run(List<String> args, PrintStream out, PrintStream err) throws Exception;
 }

@@ -41,7 +41,7 @@ final class InspectCommand implements Command {
     }
 
     @Override
-    public int run(List<String> args, PrintStream out) throws IOException {
+    public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Path file = null;
         int items = 8;
         boolean tensors = true;

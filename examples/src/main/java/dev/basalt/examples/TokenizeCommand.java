@@ -35,7 +35,7 @@ final class TokenizeCommand implements Command {
     }
 
     @Override
-    public int run(List<String> args, PrintStream out) throws IOException {
+    public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Path model = null;
         String text = null;
         boolean addSpecial = false;

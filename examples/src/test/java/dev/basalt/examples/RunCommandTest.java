@@ -1,0 +1,76 @@
+package dev.basalt.examples;
+
+import static dev.basalt.examples.InspectCommandTest.basalt;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.basalt.tensor.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    /** The bundled model, greedy: llama.cpp's continuation (../shared/testdata/models/SOURCES.md). */
+    @Test
+    void greedyRunPrintsTheStoryAndASummary() {
+        InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "Once upon a time",
+                "-n", "40", "--temp", "0", "--threads", "1");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("Once upon a time, there was a little girl named Lily. She loved to play outside in the park."
+                + " One day, she saw a big, red ball.", r.out().strip());
+        assertTrue(Pattern.compile("^basalt run: 5 prompt tokens, 40 generated \\(max tokens\\), prefill [0-9.]+ tok/s,"
+                + " decode [0-9.]+ tok/s, load [0-9]+ ms$").matcher(r.err().strip()).matches(), r.err());
+    }
+
+    @Test
+    void seededSamplingRepeats() {
+        String[] args = {"run", "--model", "../models/stories260K.gguf", "--prompt", "Once", "-n", "30", "--seed", "5",
+                "--temp", "1.0", "--top-k", "20", "--top-p", "0.9", "--min-p", "0.02", "--repeat-penalty", "1.1"};
+        InspectCommandTest.Result a = basalt(args);
+        assertEquals(0, a.status(), a.err());
+        assertEquals(a.out(), basalt(args).out());
+    }
+
+    @Test
+    void contextOverflowIsOneLine() {
+        InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "Once upon a time",
+                "-n", "100", "--ctx", "32");
+        assertEquals(1, r.status());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains("context overflow"), r.err());
+    }
+
+    @Tag("testdata")
+    @Test
+    void anUnsupportedModelIsOneLine() {
+        InspectCommandTest.Result r = basalt("run", "--model", TestData.path("models", "stories260K-ggufv1.gguf").toString(),
+                "--prompt", "x");
+        assertEquals(1, r.status());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains("GGUF v1 is not supported"), r.err());
+    }
+
+    @Test
+    void usageErrorsExitTwo() throws IOException {
+        assertEquals(2, basalt("run", "--prompt", "x").status());
+        assertEquals(2, basalt("run", "--model", "../models/stories260K.gguf").status());
+        InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "x", "--temp", "hot");
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("basalt run: --temp needs a number, got 'hot'"), r.err());
+        r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "x", "--top-p", "0");
+        assertEquals(2, r.status());
+        Path notModel = dir.resolve("x.gguf");
+        Files.writeString(notModel, "nope");
+        r = basalt("run", "--model", notModel.toString(), "--prompt", "x");
+        assertEquals(1, r.status());
+        assertEquals(List.of(r.err().strip()), r.errLines());
+    }
+}
