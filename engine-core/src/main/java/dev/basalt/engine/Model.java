@@ -11,6 +11,7 @@ import dev.basalt.tensor.compute.Activation;
 import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tensor.compute.WeightMatrix;
 import dev.basalt.tokenizer.Tokenizer;
+import dev.basalt.tokenizer.TokenizerException;
 import dev.basalt.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,7 +84,8 @@ public final class Model implements AutoCloseable {
                         + " different from value length " + config.valueLength());
             }
             TensorSet tensors = TensorSet.validate(file, family, config);
-            Tokenizer tokenizer = Tokenizers.fromGguf(file.metadata());
+            // A file without a vocabulary still runs on token ids; one with a broken vocabulary fails here.
+            Tokenizer tokenizer = file.metadata().has("tokenizer.ggml.model") ? Tokenizers.fromGguf(file.metadata()) : null;
             backend = createBackend(options);
             ModelWeights weights = tensors.prepare(backend);
             int ctx = options.contextLength() > 0 ? options.contextLength()
@@ -239,8 +241,16 @@ public final class Model implements AutoCloseable {
         return new InferenceSession(this, transformer, new KvCache(backend, config, ctx));
     }
 
-    /** The model's own tokenizer, from the file's {@code tokenizer.ggml.*} metadata. */
+    /**
+     * The model's own tokenizer, from the file's {@code tokenizer.ggml.*} metadata.
+     *
+     * @throws TokenizerException when the file has no vocabulary (it can still run on token ids)
+     */
     public Tokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new TokenizerException(file.source() + " has no tokenizer (no tokenizer.ggml.model metadata); "
+                    + "it can only be run on token ids");
+        }
         return tokenizer;
     }
 
@@ -251,7 +261,7 @@ public final class Model implements AutoCloseable {
 
     /** A generator with its own session of {@code contextLength} positions (0: the default). */
     public Generator newGenerator(GenerationOptions options, int contextLength) {
-        return new Generator(tokenizer, newSession(contextLength), options);
+        return new Generator(tokenizer(), newSession(contextLength), options);
     }
 
     void ensureOpen() {

@@ -86,6 +86,10 @@ class ModelLoadingTest {
                 assertThrows(IllegalArgumentException.class, () -> s.forward(new int[0], false));
                 assertEquals(3, s.position());
             }
+            // No tokenizer.ggml.* metadata: the model runs on ids, and asking for text says why it cannot.
+            dev.basalt.tokenizer.TokenizerException e = assertThrows(dev.basalt.tokenizer.TokenizerException.class, m::tokenizer);
+            assertTrue(e.getMessage().contains("ok.gguf has no tokenizer"), e.getMessage());
+            assertThrows(dev.basalt.tokenizer.TokenizerException.class, () -> m.newGenerator(GenerationOptions.builder().build()));
         }
     }
 
