@@ -5,10 +5,7 @@ import dev.basalt.tensor.Tensor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -72,18 +69,7 @@ public final class GgufFile implements AutoCloseable {
      * @throws IOException when it cannot be read
      */
     public static GgufFile open(Path path) throws IOException {
-        String source = path.toString();
-        if (Files.isDirectory(path)) {
-            throw new ModelFormatException(source, -1, "is a directory, expected a GGUF file");
-        }
-        Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return parse(mapping.asReadOnly(), source, arena);
-        } catch (IOException | RuntimeException | Error e) {
-            arena.close();
-            throw e;
-        }
+        return ReadOnlyMapping.open(path, "a GGUF file", GgufFile::parse);
     }
 
     /** Parses GGUF bytes already in memory; the caller keeps ownership of {@code bytes}. */

@@ -13,10 +13,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -59,18 +56,7 @@ public final class SafetensorsFile implements AutoCloseable {
      * @throws ModelFormatException when the file is not valid safetensors
      */
     public static SafetensorsFile open(Path path) throws IOException {
-        String source = path.toString();
-        if (Files.isDirectory(path)) {
-            throw new ModelFormatException(source, -1, "is a directory, expected a .safetensors file");
-        }
-        Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena).asReadOnly();
-            return parse(mapping, source, arena);
-        } catch (IOException | RuntimeException | Error e) {
-            arena.close();
-            throw e;
-        }
+        return ReadOnlyMapping.open(path, "a .safetensors file", SafetensorsFile::parse);
     }
 
     /** Parses safetensors bytes already in memory; the caller keeps ownership of {@code bytes}. */
