@@ -122,8 +122,41 @@ class ModelLoadingTest {
         Path p = tinyLlama("arch", "mamba9", t -> { });
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> Model.load(p));
         assertEquals("mamba9", e.architecture());
-        assertTrue(e.getMessage().contains("'mamba9'") && e.getMessage().contains("llama")
-                && e.getMessage().contains(p.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("'mamba9'") && e.getMessage().contains(p.toString()), e.getMessage());
+        assertTrue(e.getMessage().endsWith("supported architectures: gemma2, gemma3, llama, phi3, qwen2, qwen3"),
+                e.getMessage());
+    }
+
+    /** A family's own tensors are required: qwen2 needs the Q/K/V biases a llama-shaped file lacks. */
+    @Test
+    void familyTensorsAreRequired() throws IOException {
+        Path p = tinyLlama("qwen2", "qwen2", t -> { });
+        MissingTensorException e = assertThrows(MissingTensorException.class, () -> Model.load(p));
+        assertEquals("blk.0.attn_q.bias", e.tensor());
+        assertTrue(e.getMessage().contains("a qwen2 model needs it"), e.getMessage());
+    }
+
+    /** Phi-3's fused tensors: [Q | K | V] rows in attn_qkv, [gate | up] rows in ffn_up; their shapes are checked. */
+    @Test
+    void fusedPhi3TensorsLoadAndAreShapeChecked() throws IOException {
+        int kv = DIM / HEADS * KV_HEADS;
+        Consumer<Map<String, long[]>> fused = t -> {
+            for (String n : new String[] {"attn_q", "attn_k", "attn_v", "ffn_gate"}) {
+                t.remove("blk.0." + n + ".weight");
+            }
+            t.put("blk.0.attn_qkv.weight", new long[] {DIM, DIM + 2 * kv});
+            t.put("blk.0.ffn_up.weight", new long[] {DIM, 2 * FFN});
+        };
+        try (Model m = Model.load(tinyLlama("phi3", "phi3", fused), ModelOptions.defaults().withThreads(1));
+                InferenceSession s = m.newSession()) {
+            for (float f : s.forward(new int[] {1, 2, 3}, true)) {
+                assertTrue(Float.isFinite(f));
+            }
+        }
+        Path wrong = tinyLlama("phi3-wrong", "phi3", fused.andThen(t -> t.put("blk.0.ffn_up.weight", new long[] {DIM, FFN})));
+        TensorShapeException e = assertThrows(TensorShapeException.class, () -> Model.load(wrong));
+        assertEquals("blk.0.ffn_up.weight", e.tensor());
+        assertTrue(e.getMessage().contains("[8, 24]"), e.getMessage());
     }
 
     @Test
