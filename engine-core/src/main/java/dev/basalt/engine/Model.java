@@ -5,18 +5,12 @@ import dev.basalt.gguf.Metadata;
 import dev.basalt.gguf.MetadataException;
 import dev.basalt.gguf.ModelFormatException;
 import dev.basalt.kernels.cpu.CpuBackend;
-import dev.basalt.tensor.GgmlType;
-import dev.basalt.tensor.Tensor;
-import dev.basalt.tensor.compute.Activation;
 import dev.basalt.tensor.compute.Backend;
-import dev.basalt.tensor.compute.WeightMatrix;
 import dev.basalt.tokenizer.Tokenizer;
 import dev.basalt.tokenizer.TokenizerException;
 import dev.basalt.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * A loaded model: the mapped GGUF file, its configuration, and its weights prepared by a compute backend (on the
@@ -83,7 +77,7 @@ public final class Model implements AutoCloseable {
                 throw new UnsupportedModelException(source, architecture, "key length " + config.keyLength()
                         + " different from value length " + config.valueLength());
             }
-            TensorSet tensors = TensorSet.validate(file, family, config);
+            ModelTensors tensors = ModelTensors.validate(file, family, config);
             // A file without a vocabulary still runs on token ids; one with a broken vocabulary fails here.
             Tokenizer tokenizer = file.metadata().has("tokenizer.ggml.model") ? Tokenizers.fromGguf(file.metadata()) : null;
             backend = createBackend(options);
@@ -106,94 +100,6 @@ public final class Model implements AutoCloseable {
             case "cpu" -> new CpuBackend(options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors());
             default -> throw new IllegalArgumentException("unknown backend '" + options.backend() + "'; available: cpu");
         };
-    }
-
-    /** The tensors the forward pass uses, checked against the configuration. */
-    private record TensorSet(Tensor tokenEmbedding, Tensor[][] layers, Tensor outputNorm, Tensor output,
-            Tensor ropeFreqs, ModelFamily family) {
-
-        static TensorSet validate(GgufFile file, ModelFamily family, ModelConfig c) {
-            String src = file.source();
-            int dim = c.embeddingLength();
-            Tensor embd = require(file, family, family.tokenEmbedding(), true, new long[] {dim, c.vocabSize()},
-                    "embedding_length x vocabulary size");
-            List<ModelFamily.LayerTensor> roles = family.layerTensors();
-            Tensor[][] layers = new Tensor[c.blockCount()][];
-            for (int l = 0; l < c.blockCount(); l++) {
-                layers[l] = new Tensor[roles.size()];
-                for (int i = 0; i < roles.size(); i++) {
-                    ModelFamily.LayerTensor role = roles.get(i);
-                    long[] shape = switch (role) {
-                        case ATTN_NORM, FFN_NORM -> new long[] {dim};
-                        case ATTN_Q -> new long[] {dim, c.queryDim()};
-                        case ATTN_K -> new long[] {dim, c.keyDim()};
-                        case ATTN_V -> new long[] {dim, c.valueDim()};
-                        case ATTN_OUTPUT -> new long[] {(long) c.headCount() * c.valueLength(), dim};
-                        case FFN_GATE, FFN_UP -> new long[] {dim, c.feedForwardLength()};
-                        case FFN_DOWN -> new long[] {c.feedForwardLength(), dim};
-                    };
-                    boolean matrix = shape.length == 2;
-                    layers[l][i] = require(file, family, family.layerTensor(l, role), matrix, shape,
-                            "from the " + family.architecture() + ".* metadata");
-                }
-            }
-            Tensor norm = require(file, family, family.outputNorm(), false, new long[] {dim}, "embedding_length");
-            Tensor output = file.hasTensor(family.output())
-                    ? require(file, family, family.output(), true, new long[] {dim, c.vocabSize()},
-                            "embedding_length x vocabulary size")
-                    : null;
-            Tensor freqs = file.hasTensor(family.ropeFrequencies())
-                    ? require(file, family, family.ropeFrequencies(), false, new long[] {c.ropeDimensionCount() / 2},
-                            "rope.dimension_count / 2")
-                    : null;
-            return new TensorSet(embd, layers, norm, output, freqs, family);
-        }
-
-        private static Tensor require(GgufFile file, ModelFamily family, String name, boolean matrix, long[] shape,
-                String why) {
-            if (!file.hasTensor(name)) {
-                throw new MissingTensorException(file.source(), name, family.architecture());
-            }
-            Tensor t = file.tensor(name);
-            long[] actual = t.shape();
-            int rank = actual.length;
-            while (rank > shape.length && actual[rank - 1] == 1) {
-                rank--;
-            }
-            if (rank != shape.length || !Arrays.equals(Arrays.copyOf(actual, rank), shape)) {
-                throw new TensorShapeException(file.source(), name, actual, shape, why);
-            }
-            GgmlType type = t.type();
-            boolean usable = switch (type) {
-                case I8, I16, I32, I64, F64 -> false;
-                default -> true;
-            };
-            if (!usable) {
-                throw new TensorShapeException(file.source(), name, "type " + type + " cannot hold "
-                        + (matrix ? "weights" : "a norm vector"));
-            }
-            return t;
-        }
-
-        ModelWeights prepare(Backend backend) {
-            WeightMatrix embd = backend.matrix(tokenEmbedding);
-            ModelWeights.Layer[] ls = new ModelWeights.Layer[layers.length];
-            for (int l = 0; l < layers.length; l++) {
-                Tensor[] t = layers[l];
-                // the order of ModelFamily.LayerTensor
-                ls[l] = new ModelWeights.Layer(backend.vector(t[0]), backend.matrix(t[1]), backend.matrix(t[2]),
-                        backend.matrix(t[3]), backend.matrix(t[4]), backend.vector(t[5]), backend.matrix(t[6]),
-                        backend.matrix(t[7]), backend.matrix(t[8]));
-            }
-            Activation norm = backend.vector(outputNorm);
-            WeightMatrix out = output != null ? backend.matrix(output) : embd;
-            float[] factors = null;
-            if (ropeFreqs != null) {
-                factors = new float[(int) ropeFreqs.elementCount()];
-                ropeFreqs.type().codec().dequantize(ropeFreqs.data(), 0, factors, 0, factors.length);
-            }
-            return new ModelWeights(embd, ls, norm, out, factors);
-        }
     }
 
     public ModelConfig config() {

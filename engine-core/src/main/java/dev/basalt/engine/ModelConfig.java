@@ -21,10 +21,27 @@ import dev.basalt.gguf.MetadataException;
  * @param ropeScaling {@code rope.scaling.*}
  * @param rmsNormEpsilon {@code attention.layer_norm_rms_epsilon}
  * @param vocabSize {@code vocab_size}, else the token list's length, else the embedding's row count
+ * @param ropeAttnFactor {@code rope.scaling.attn_factor} (LongRoPE's magnitude correction), default 1
+ * @param ropeOriginalContextLength {@code rope.scaling.original_context_length}, else contextLength: beyond it
+ *     LongRoPE's long factors apply
+ * @param queryScale multiplies the query-key products: 1/sqrt(keyLength), or the family's exception
+ * @param attentionSoftcap {@code attn_logit_softcapping}, 0 for none
+ * @param finalSoftcap {@code final_logit_softcapping}, 0 for none
+ * @param slidingWindow positions a local layer attends to (the query's included); 0: every layer global
+ * @param slidingWindowPeriod with a window, layer l is local when {@code l % period < period - 1}
+ * @param ropeFreqBaseLocal the RoPE base of local layers
+ * @param ropeScalingLocal the RoPE scaling of local layers
  */
 public record ModelConfig(String architecture, int embeddingLength, int blockCount, int headCount, int headCountKv,
         int feedForwardLength, int contextLength, int keyLength, int valueLength, int ropeDimensionCount,
-        float ropeFreqBase, RopeScaling ropeScaling, float rmsNormEpsilon, int vocabSize) {
+        float ropeFreqBase, RopeScaling ropeScaling, float rmsNormEpsilon, int vocabSize, float ropeAttnFactor,
+        int ropeOriginalContextLength, float queryScale, float attentionSoftcap, float finalSoftcap,
+        int slidingWindow, int slidingWindowPeriod, float ropeFreqBaseLocal, RopeScaling ropeScalingLocal) {
+
+    /** Whether layer {@code layer} attends only to the last {@link #slidingWindow()} positions. */
+    public boolean slidingLayer(int layer) {
+        return slidingWindow > 0 && layer % slidingWindowPeriod < slidingWindowPeriod - 1;
+    }
 
     /** Query width: heads * keyLength. */
     public int queryDim() {
@@ -95,8 +112,38 @@ public record ModelConfig(String architecture, int embeddingLength, int blockCou
             throw new MetadataException(src, family.key("vocab_size"), "missing, and no token list or embedding to infer it from");
         }
         positive(md, family.key("vocab_size"), vocab);
+        float attnFactor = md.getFloat(family.key("rope.scaling.attn_factor"), 1.0f);
+        int originalCtx = positive(md, family.key("rope.scaling.original_context_length"),
+                md.getInt(family.key("rope.scaling.original_context_length"), ctx));
+        float queryScale = (float) (1.0 / Math.sqrt(family.wideQueryBlockCount() == blocks ? width / heads : keyLength));
+        float attnSoftcap = nonNegative(md, family.key("attn_logit_softcapping"));
+        float finalSoftcap = nonNegative(md, family.key("final_logit_softcapping"));
+        int window = 0;
+        int period = 1;
+        float localBase = freqBase;
+        RopeScaling localScaling = scaling;
+        SlidingWindowLayout layout = family.slidingWindow();
+        if (layout != null) {
+            window = md.getInt(family.key("attention.sliding_window"), layout.defaultWindow());
+            period = md.getInt(family.key("attention.sliding_window_pattern"), layout.defaultPeriod());
+            if (window < 0 || period < 1) {
+                throw new MetadataException(src, family.key("attention.sliding_window"),
+                        "window " + window + " and pattern " + period + " must be >= 0 and >= 1");
+            }
+            localBase = md.getFloat(family.key("rope.freq_base_swa"), layout.localRopeFollowsGlobal() ? freqBase : 10000.0f);
+            localScaling = layout.localRopeFollowsGlobal() ? scaling : RopeScaling.NONE;
+        }
         return new ModelConfig(family.architecture(), width, blocks, heads, kvHeads, ffn, ctx, keyLength, valueLength,
-                ropeDims, freqBase, scaling, eps, vocab);
+                ropeDims, freqBase, scaling, eps, vocab, attnFactor, originalCtx, queryScale, attnSoftcap, finalSoftcap,
+                window, period, localBase, localScaling);
+    }
+
+    private static float nonNegative(Metadata md, String key) {
+        float v = md.getFloat(key, 0.0f);
+        if (!(v >= 0) || Float.isInfinite(v)) {
+            throw new MetadataException(md.source(), key, "must be a finite value >= 0, got " + v);
+        }
+        return v;
     }
 
     private static int positive(Metadata md, String key, int v) {

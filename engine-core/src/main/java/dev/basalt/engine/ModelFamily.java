@@ -1,29 +1,67 @@
 package dev.basalt.engine;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What distinguishes one architecture family from the transformer block that {@link Transformer} writes once:
- * the GGUF architecture name (which also prefixes its metadata keys), the tensor names, and the RoPE pairing.
+ * the GGUF architecture name (which also prefixes its metadata keys), the RoPE pairing, the {@link BlockTrait}s
+ * where its block departs from Llama's, and how it lays out sliding-window layers. Everything numeric (sizes,
+ * RoPE bases, window, soft-caps) comes from the file's metadata ({@link ModelConfig}).
  *
- * <p>Adding a family is adding a description here, not a forward pass. For example qwen2 is llama with NeoX RoPE
- * pairs and biases on the Q/K/V projections: a constant {@code QWEN2 = new ModelFamily("qwen2", true, ...)} with a
- * new {@code attentionBias} component, the bias tensors added to {@link #layerTensors()}, and one optional
- * {@code add} after the projections in {@link Transformer} guarded by that flag; then a reference test from
- * {@code ../shared/testdata/archs}. Families whose differences the block does not express yet (QK-norm, post-norms,
- * logit soft-capping, sliding windows per layer, GELU) get such a flag with their first model.
+ * <p>Adding a family is adding one constant here (and its test data); see {@code docs/adding-a-family.md}.
  *
  * @param architecture {@code general.architecture}, e.g. {@code llama}
  * @param neoxRope whether RoPE rotates pairs (i, i + dims/2) as GPT-NeoX (true) or adjacent pairs (false)
+ * @param traits the block's departures from the Llama block
+ * @param slidingWindow how local and global layers alternate; null when the family runs every layer globally
+ *     (even if the file names a window, as llama.cpp does for Phi-3 and Mistral)
+ * @param wideQueryBlockCount the block count of the one variant (Gemma's 27B) that scales queries by
+ *     1/sqrt(embedding_length / heads) instead of 1/sqrt(key_length); 0 for none
  */
-public record ModelFamily(String architecture, boolean neoxRope) {
+public record ModelFamily(String architecture, boolean neoxRope, Set<BlockTrait> traits,
+        SlidingWindowLayout slidingWindow, int wideQueryBlockCount) {
 
-    /** Llama 1/2/3, Mistral (without sliding window) and the many models that share their GGUF layout. */
-    public static final ModelFamily LLAMA = new ModelFamily("llama", false);
+    public ModelFamily {
+        traits = traits.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(traits));
+    }
 
-    private static final Map<String, ModelFamily> FAMILIES = Map.of(LLAMA.architecture(), LLAMA);
+    /** Llama 1/2/3 (Llama 3.1's RoPE scaling is its {@code rope_freqs.weight}), Mistral and others published as llama. */
+    public static final ModelFamily LLAMA = new ModelFamily("llama", false, Set.of(), null, 0);
+
+    /** Qwen2/2.5 (and DeepSeek-R1-Distill-Qwen): biases on Q/K/V, NeoX RoPE. */
+    public static final ModelFamily QWEN2 = new ModelFamily("qwen2", true, Set.of(BlockTrait.QKV_BIAS), null, 0);
+
+    /** Qwen3: per-head Q/K RMSNorm, no biases, a head size of its own ({@code attention.key_length}). */
+    public static final ModelFamily QWEN3 = new ModelFamily("qwen3", true, Set.of(BlockTrait.QK_NORM), null, 0);
+
+    /**
+     * Phi-3/3.5, Phi-4-mini: fused QKV and gate+up, partial NeoX RoPE, LongRoPE factors when the file has them. Its
+     * {@code sliding_window} metadata is not applied: llama.cpp disables Phi-3's sliding window, and its outputs are
+     * the reference.
+     */
+    public static final ModelFamily PHI3 = new ModelFamily("phi3", true,
+            Set.of(BlockTrait.FUSED_QKV, BlockTrait.FUSED_GATE_UP), null, 0);
+
+    /** Gemma 2: GeGLU, pre+post norms, √dim embedding scale, soft-capping, every other layer local (window 4096). */
+    public static final ModelFamily GEMMA2 = new ModelFamily("gemma2", true,
+            Set.of(BlockTrait.POST_NORMS, BlockTrait.SCALED_EMBEDDING, BlockTrait.GELU_FFN),
+            new SlidingWindowLayout(2, 4096, true), 46);
+
+    /** Gemma 3 (text): Gemma 2's block with Q/K norms, five local layers to one global, local RoPE base of its own. */
+    public static final ModelFamily GEMMA3 = new ModelFamily("gemma3", true,
+            Set.of(BlockTrait.POST_NORMS, BlockTrait.SCALED_EMBEDDING, BlockTrait.GELU_FFN, BlockTrait.QK_NORM),
+            new SlidingWindowLayout(6, 0, false), 62);
+
+    private static final Map<String, ModelFamily> FAMILIES = Stream.of(LLAMA, QWEN2, QWEN3, PHI3, GEMMA2, GEMMA3)
+            .collect(Collectors.toUnmodifiableMap(ModelFamily::architecture, Function.identity()));
 
     /** The architectures {@link #forArchitecture} knows, sorted. */
     public static List<String> supported() {
@@ -39,17 +77,29 @@ public record ModelFamily(String architecture, boolean neoxRope) {
         return f;
     }
 
-    /** The tensors of each block, in GGUF's standard names ({@code blk.N.<name>.weight}). */
+    public boolean has(BlockTrait trait) {
+        return traits.contains(trait);
+    }
+
+    /** The tensors of each block, in GGUF's standard names ({@code blk.N.<name>}). */
     public enum LayerTensor {
-        ATTN_NORM("attn_norm"),
-        ATTN_Q("attn_q"),
-        ATTN_K("attn_k"),
-        ATTN_V("attn_v"),
-        ATTN_OUTPUT("attn_output"),
-        FFN_NORM("ffn_norm"),
-        FFN_GATE("ffn_gate"),
-        FFN_UP("ffn_up"),
-        FFN_DOWN("ffn_down");
+        ATTN_NORM("attn_norm.weight"),
+        ATTN_Q("attn_q.weight"),
+        ATTN_K("attn_k.weight"),
+        ATTN_V("attn_v.weight"),
+        ATTN_QKV("attn_qkv.weight"),
+        ATTN_Q_BIAS("attn_q.bias"),
+        ATTN_K_BIAS("attn_k.bias"),
+        ATTN_V_BIAS("attn_v.bias"),
+        ATTN_Q_NORM("attn_q_norm.weight"),
+        ATTN_K_NORM("attn_k_norm.weight"),
+        ATTN_OUTPUT("attn_output.weight"),
+        ATTN_POST_NORM("post_attention_norm.weight"),
+        FFN_NORM("ffn_norm.weight"),
+        FFN_GATE("ffn_gate.weight"),
+        FFN_UP("ffn_up.weight"),
+        FFN_DOWN("ffn_down.weight"),
+        FFN_POST_NORM("post_ffw_norm.weight");
 
         private final String ggufName;
 
@@ -62,8 +112,34 @@ public record ModelFamily(String architecture, boolean neoxRope) {
         }
     }
 
+    /** The tensors every block of this family must have. */
     public List<LayerTensor> layerTensors() {
-        return List.of(LayerTensor.values());
+        List<LayerTensor> t = new ArrayList<>();
+        t.add(LayerTensor.ATTN_NORM);
+        if (has(BlockTrait.FUSED_QKV)) {
+            t.add(LayerTensor.ATTN_QKV);
+        } else {
+            t.addAll(List.of(LayerTensor.ATTN_Q, LayerTensor.ATTN_K, LayerTensor.ATTN_V));
+        }
+        if (has(BlockTrait.QKV_BIAS)) {
+            t.addAll(List.of(LayerTensor.ATTN_Q_BIAS, LayerTensor.ATTN_K_BIAS, LayerTensor.ATTN_V_BIAS));
+        }
+        if (has(BlockTrait.QK_NORM)) {
+            t.addAll(List.of(LayerTensor.ATTN_Q_NORM, LayerTensor.ATTN_K_NORM));
+        }
+        t.add(LayerTensor.ATTN_OUTPUT);
+        if (has(BlockTrait.POST_NORMS)) {
+            t.add(LayerTensor.ATTN_POST_NORM);
+        }
+        t.add(LayerTensor.FFN_NORM);
+        if (!has(BlockTrait.FUSED_GATE_UP)) {
+            t.add(LayerTensor.FFN_GATE);
+        }
+        t.addAll(List.of(LayerTensor.FFN_UP, LayerTensor.FFN_DOWN));
+        if (has(BlockTrait.POST_NORMS)) {
+            t.add(LayerTensor.FFN_POST_NORM);
+        }
+        return t;
     }
 
     public String tokenEmbedding() {
@@ -84,8 +160,18 @@ public record ModelFamily(String architecture, boolean neoxRope) {
         return "rope_freqs.weight";
     }
 
+    /** LongRoPE's divisors for contexts beyond {@code rope.scaling.original_context_length} (Phi-3 128k), optional. */
+    public String ropeFactorsLong() {
+        return "rope_factors_long.weight";
+    }
+
+    /** LongRoPE's divisors for contexts within the original length, optional (present with the long ones). */
+    public String ropeFactorsShort() {
+        return "rope_factors_short.weight";
+    }
+
     public String layerTensor(int layer, LayerTensor t) {
-        return "blk." + layer + "." + t.ggufName() + ".weight";
+        return "blk." + layer + "." + t.ggufName();
     }
 
     /** The metadata key {@code <architecture>.<suffix>}. */

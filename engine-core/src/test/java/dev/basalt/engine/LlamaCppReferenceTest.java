@@ -132,7 +132,7 @@ class LlamaCppReferenceTest {
     }
 
     /** {max |a - b|, range of a} over one row. */
-    private static double[] compare(float[] expected, int offset, float[] actual, int n) {
+    static double[] compare(float[] expected, int offset, float[] actual, int n) {
         double maxDiff = 0;
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -173,7 +173,7 @@ class LlamaCppReferenceTest {
         return out;
     }
 
-    private static double[] doubles(JsonNode array) {
+    static double[] doubles(JsonNode array) {
         double[] out = new double[array.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = array.get(i).asDouble();

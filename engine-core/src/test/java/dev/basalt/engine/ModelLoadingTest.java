@@ -1,5 +1,6 @@
 package dev.basalt.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,6 +35,12 @@ class ModelLoadingTest {
 
     /** A one-block llama of random F32 weights; {@code edit} may change the tensor map before it is written. */
     private Path tinyLlama(String name, String architecture, Consumer<Map<String, long[]>> edit) throws IOException {
+        return tinyLlama(name, architecture, edit, Map.of(), w -> { });
+    }
+
+    /** As above; tensors named in {@code constants} hold that value everywhere, {@code metadata} adds keys. */
+    private Path tinyLlama(String name, String architecture, Consumer<Map<String, long[]>> edit,
+            Map<String, Float> constants, Consumer<GgufWriter> metadata) throws IOException {
         Map<String, long[]> tensors = new java.util.LinkedHashMap<>();
         tensors.put("token_embd.weight", new long[] {DIM, VOCAB});
         tensors.put("blk.0.attn_norm.weight", new long[] {DIM});
@@ -58,10 +65,12 @@ class ModelLoadingTest {
         w.put(a + "attention.head_count_kv", MetadataValue.u32(KV_HEADS));
         w.put(a + "attention.layer_norm_rms_epsilon", MetadataValue.f32(1e-5f));
         w.put(a + "vocab_size", MetadataValue.u32(VOCAB));
+        metadata.accept(w);
         Random rnd = new Random(5);
         tensors.forEach((n, shape) -> w.tensor(n, GgmlType.F32, shape, seg -> {
             for (long i = 0; i < seg.byteSize() / 4; i++) {
-                seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) rnd.nextGaussian() * 0.5f);
+                float v = constants.containsKey(n) ? constants.get(n) : (float) rnd.nextGaussian() * 0.5f;
+                seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, v);
             }
         }));
         Path p = dir.resolve(name + ".gguf");
@@ -75,7 +84,7 @@ class ModelLoadingTest {
             assertTrue(m.tiedEmbeddings());
             assertEquals(64, m.defaultContextLength());
             assertEquals(new ModelConfig("llama", DIM, 1, HEADS, KV_HEADS, FFN, 64, 4, 4, 4, 10000f, RopeScaling.NONE,
-                    1e-5f, VOCAB), m.config());
+                    1e-5f, VOCAB, 1f, 64, 0.5f, 0f, 0f, 0, 1, 10000f, RopeScaling.NONE), m.config());
             try (InferenceSession s = m.newSession()) {
                 float[] logits = s.forward(new int[] {1, 2, 3}, false);
                 assertEquals(VOCAB, logits.length);
@@ -122,8 +131,72 @@ class ModelLoadingTest {
         Path p = tinyLlama("arch", "mamba9", t -> { });
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> Model.load(p));
         assertEquals("mamba9", e.architecture());
-        assertTrue(e.getMessage().contains("'mamba9'") && e.getMessage().contains("llama")
-                && e.getMessage().contains(p.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("'mamba9'") && e.getMessage().contains(p.toString()), e.getMessage());
+        assertTrue(e.getMessage().endsWith("supported architectures: gemma2, gemma3, llama, phi3, qwen2, qwen3"),
+                e.getMessage());
+    }
+
+    /** A family's own tensors are required: qwen2 needs the Q/K/V biases a llama-shaped file lacks. */
+    @Test
+    void familyTensorsAreRequired() throws IOException {
+        Path p = tinyLlama("qwen2", "qwen2", t -> { });
+        MissingTensorException e = assertThrows(MissingTensorException.class, () -> Model.load(p));
+        assertEquals("blk.0.attn_q.bias", e.tensor());
+        assertTrue(e.getMessage().contains("a qwen2 model needs it"), e.getMessage());
+    }
+
+    /** A Phi-3 block: [Q | K | V] rows in attn_qkv, [gate | up] rows in ffn_up. */
+    private static final Consumer<Map<String, long[]>> PHI3_FUSED = t -> {
+        for (String n : new String[] {"attn_q", "attn_k", "attn_v", "ffn_gate"}) {
+            t.remove("blk.0." + n + ".weight");
+        }
+        t.put("blk.0.attn_qkv.weight", new long[] {DIM, DIM + 2 * (DIM / HEADS * KV_HEADS)});
+        t.put("blk.0.ffn_up.weight", new long[] {DIM, 2 * FFN});
+    };
+
+    /** Phi-3's fused tensors load, and their shapes are checked. */
+    @Test
+    void fusedPhi3TensorsLoadAndAreShapeChecked() throws IOException {
+        Consumer<Map<String, long[]>> fused = PHI3_FUSED;
+        try (Model m = Model.load(tinyLlama("phi3", "phi3", fused), ModelOptions.defaults().withThreads(1));
+                InferenceSession s = m.newSession()) {
+            for (float f : s.forward(new int[] {1, 2, 3}, true)) {
+                assertTrue(Float.isFinite(f));
+            }
+        }
+        Path wrong = tinyLlama("phi3-wrong", "phi3", fused.andThen(t -> t.put("blk.0.ffn_up.weight", new long[] {DIM, FFN})));
+        TensorShapeException e = assertThrows(TensorShapeException.class, () -> Model.load(wrong));
+        assertEquals("blk.0.ffn_up.weight", e.tensor());
+        assertTrue(e.getMessage().contains("[8, 24]"), e.getMessage());
+    }
+
+    /**
+     * LongRoPE: within the original context (64, the context length here) the short factors apply (all 1: the same
+     * logits as no factors); beyond it the long ones (all 2: every angle halved, which is linear RoPE scaling by 2,
+     * bit for bit since halving is exact).
+     */
+    @Test
+    void longRopeFactorsApplyBeyondTheOriginalContext() throws IOException {
+        long[] pairs = {DIM / HEADS / 2};
+        Path longRope = tinyLlama("longrope", "phi3", PHI3_FUSED.andThen(t -> {
+            t.put("rope_factors_long.weight", pairs);
+            t.put("rope_factors_short.weight", pairs);
+        }), Map.of("rope_factors_long.weight", 2f, "rope_factors_short.weight", 1f), w -> { });
+        Path plain = tinyLlama("plain", "phi3", PHI3_FUSED);
+        Path linear = tinyLlama("linear", "phi3", PHI3_FUSED, Map.of(), w -> {
+            w.put("phi3.rope.scaling.type", MetadataValue.string("linear"));
+            w.put("phi3.rope.scaling.factor", MetadataValue.f32(2f));
+        });
+        assertArrayEquals(logits(plain, 64), logits(longRope, 64));
+        assertArrayEquals(logits(linear, 128), logits(longRope, 128));
+        assertFalse(java.util.Arrays.equals(logits(plain, 128), logits(longRope, 128)));
+    }
+
+    private static float[] logits(Path model, int context) throws IOException {
+        try (Model m = Model.load(model, ModelOptions.defaults().withThreads(1));
+                InferenceSession s = m.newSession(context)) {
+            return s.forward(new int[] {1, 5, 9, 2, 7, 3}, true);
+        }
     }
 
     @Test

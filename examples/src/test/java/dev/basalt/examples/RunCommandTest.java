@@ -4,6 +4,8 @@ import static dev.basalt.examples.InspectCommandTest.basalt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.basalt.tensor.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RunCommandTest {
     @TempDir
@@ -46,6 +50,33 @@ class RunCommandTest {
         assertEquals(1, r.status());
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().contains("context overflow"), r.err());
+    }
+
+    /**
+     * Each family of ../shared/testdata/archs (F32) runs from the command line: greedy, its text is the prompt followed
+     * by llama.cpp's 16 greedy tokens as text ({@code generated_text} of the reference; random weights, so gibberish).
+     */
+    @Tag("testdata")
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"llama", "qwen2", "qwen3", "phi3", "gemma2", "gemma3"})
+    void everyFamilyRunsGreedyAsLlamaCpp(String family) throws IOException {
+        Path archs = TestData.path("archs");
+        JsonNode prompt = new ObjectMapper().readTree(archs.resolve(family + "-F32.json").toFile()).get("prompts").get(0);
+        InspectCommandTest.Result r = basalt("run", "--model", archs.resolve(family + "-F32.gguf").toString(), "--prompt",
+                prompt.get("text").asText(), "-n", "16", "--temp", "0", "--threads", "1");
+        assertEquals(0, r.status(), r.err());
+        assertEquals(collapseReplacements(prompt.get("text").asText() + prompt.get("generated_text").asText()),
+                collapseReplacements(r.out().stripTrailing()));
+        assertTrue(r.err().contains(prompt.get("n_prompt").asInt() + " prompt tokens, 16 generated"), r.err());
+    }
+
+    /**
+     * Random weights pick byte tokens that do not form UTF-8; how many U+FFFD an invalid run becomes depends on
+     * where a decoder cuts it (the reference decoded each token's bytes, the streaming detokenizer the whole run),
+     * so runs of them compare as one.
+     */
+    private static String collapseReplacements(String s) {
+        return s.replaceAll("\uFFFD+", "\uFFFD");
     }
 
     @Tag("testdata")

@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * llama.cpp (through {@link LlamaCppOracle}) and Basalt on shapes and weight formats no stored model has.
  *
  * <p>The file follows the layout of {@code testdata/models/synthetic-llama-*} (see its README): architecture
- * {@code llama}, no biases, SwiGLU, RMSNorm, normal RoPE; 2-D weights in {@link Spec#weightType()}, quantized
+ * {@code llama}, no biases, SwiGLU, RMSNorm, normal RoPE; or, with {@link Spec#withArchitecture}, the same shape as
+ * a qwen2 (Q/K/V biases) or phi3 (fused QKV and gate+up) model; 2-D weights in {@link Spec#weightType()}, quantized
  * with the reference codecs of the {@code tensor} module; norm weights F32. A 2-D tensor whose rows are not a
  * whole number of the weight type's blocks (an odd FFN size makes {@code ffn_down}'s rows odd) is stored in
  * {@link Spec#fallbackType()} instead, as llama.cpp's quantizer does. Weight scales follow the README's recipe;
@@ -36,6 +37,9 @@ import java.util.SplittableRandom;
 public final class SyntheticLlama {
     private SyntheticLlama() {
     }
+
+    /** The architectures the writer knows: llama and those that differ from it in a few tensors and keys. */
+    public static final List<String> FAMILIES = List.of("llama", "qwen2", "phi3");
 
     /** Tokens before the filler pieces: {@code <unk>}, {@code <s>}, {@code </s>} and 256 bytes. */
     public static final int FIXED_TOKENS = 3 + 256;
@@ -52,7 +56,7 @@ public final class SyntheticLlama {
      */
     public record Spec(int dim, int layers, int heads, int kvHeads, int ffn, int ropeDims, float ropeFreqBase,
             int vocabSize, boolean tied, GgmlType weightType, GgmlType fallbackType, int contextLength,
-            float rmsEpsilon, long seed) {
+            float rmsEpsilon, long seed, String architecture) {
 
         public Spec {
             require(dim > 0 && layers > 0 && heads > 0 && kvHeads > 0 && ffn > 0, "sizes must be positive");
@@ -63,6 +67,7 @@ public final class SyntheticLlama {
             require(vocabSize > FIXED_TOKENS, "vocabSize must exceed the " + FIXED_TOKENS + " fixed tokens");
             require(weightType.codec().canQuantize(), "no reference quantizer for " + weightType);
             require(!fallbackType.isQuantized(), "fallbackType must be a plain float type, got " + fallbackType);
+            require(FAMILIES.contains(architecture), "architecture must be one of " + FAMILIES + ", got " + architecture);
         }
 
         private static void require(boolean ok, String message) {
@@ -77,7 +82,7 @@ public final class SyntheticLlama {
          */
         public static Spec llama(int dim, int layers, int heads, int kvHeads, int ffn, int vocabSize) {
             return new Spec(dim, layers, heads, kvHeads, ffn, dim / heads, 10000f, vocabSize, false, GgmlType.F32,
-                    GgmlType.F16, 512, 1e-5f, 1);
+                    GgmlType.F16, 512, 1e-5f, 1, "llama");
         }
 
         public int headDim() {
@@ -90,22 +95,30 @@ public final class SyntheticLlama {
 
         public Spec withWeightType(GgmlType t) {
             return new Spec(dim, layers, heads, kvHeads, ffn, ropeDims, ropeFreqBase, vocabSize, tied, t, fallbackType,
-                    contextLength, rmsEpsilon, seed);
+                    contextLength, rmsEpsilon, seed, architecture);
         }
 
         public Spec withTied(boolean t) {
             return new Spec(dim, layers, heads, kvHeads, ffn, ropeDims, ropeFreqBase, vocabSize, t, weightType,
-                    fallbackType, contextLength, rmsEpsilon, seed);
+                    fallbackType, contextLength, rmsEpsilon, seed, architecture);
         }
 
         public Spec withRope(int dims, float freqBase) {
             return new Spec(dim, layers, heads, kvHeads, ffn, dims, freqBase, vocabSize, tied, weightType, fallbackType,
-                    contextLength, rmsEpsilon, seed);
+                    contextLength, rmsEpsilon, seed, architecture);
+        }
+
+        /**
+         * The same shape as another family (see {@link #FAMILIES}): its tensors and its RoPE pairing.
+         */
+        public Spec withArchitecture(String a) {
+            return new Spec(dim, layers, heads, kvHeads, ffn, ropeDims, ropeFreqBase, vocabSize, tied, weightType,
+                    fallbackType, contextLength, rmsEpsilon, seed, a);
         }
 
         public Spec withSeed(long s) {
             return new Spec(dim, layers, heads, kvHeads, ffn, ropeDims, ropeFreqBase, vocabSize, tied, weightType,
-                    fallbackType, contextLength, rmsEpsilon, s);
+                    fallbackType, contextLength, rmsEpsilon, s, architecture);
         }
 
         /** The format a 2-D weight with rows of {@code rowLength} values is stored in. */
@@ -115,7 +128,7 @@ public final class SyntheticLlama {
 
         @Override
         public String toString() {
-            return "llama dim " + dim + " x" + layers + " heads " + heads + "/" + kvHeads + " ffn " + ffn + " rope "
+            return architecture + " dim " + dim + " x" + layers + " heads " + heads + "/" + kvHeads + " ffn " + ffn + " rope "
                     + ropeDims + "@" + ropeFreqBase + " vocab " + vocabSize + (tied ? " tied " : " ") + weightType
                     + " seed " + seed;
         }
@@ -159,8 +172,8 @@ public final class SyntheticLlama {
     }
 
     private static void metadata(Spec spec, GgufWriter w) {
-        String a = "llama.";
-        w.put("general.architecture", MetadataValue.string("llama"));
+        String a = spec.architecture() + ".";
+        w.put("general.architecture", MetadataValue.string(spec.architecture()));
         w.put("general.name", MetadataValue.string("basalt-synthetic-llama"));
         w.put(a + "context_length", MetadataValue.u32(spec.contextLength()));
         w.put(a + "embedding_length", MetadataValue.u32(spec.dim()));
@@ -172,6 +185,11 @@ public final class SyntheticLlama {
         w.put(a + "rope.freq_base", MetadataValue.f32(spec.ropeFreqBase()));
         w.put(a + "attention.layer_norm_rms_epsilon", MetadataValue.f32(spec.rmsEpsilon()));
         w.put(a + "vocab_size", MetadataValue.u32(spec.vocabSize()));
+        if (spec.architecture().equals("phi3")) {
+            // b4916 requires the key; a window of the whole context never binds (Basalt, like later llama.cpp,
+            // ignores Phi-3's window; the archs references test that)
+            w.put(a + "attention.sliding_window", MetadataValue.u32(spec.contextLength()));
+        }
 
         int n = spec.vocabSize();
         String[] tokens = vocabulary(n);
@@ -228,16 +246,31 @@ public final class SyntheticLlama {
         double outputNormScale = s.tied() ? 3.5 : 1.0;
         List<Weight> list = new ArrayList<>();
         list.add(new Weight("token_embd.weight", new long[] {s.dim(), s.vocabSize()}, false, 0, embedStd));
+        String arch = s.architecture();
         for (int l = 0; l < s.layers(); l++) {
             String p = "blk." + l + ".";
+            double qk = 1.3 / Math.sqrt(e);
             list.add(new Weight(p + "attn_norm.weight", new long[] {s.dim()}, true, 1, 0.1));
-            list.add(new Weight(p + "attn_q.weight", new long[] {s.dim(), s.dim()}, false, 0, 1.3 / Math.sqrt(e)));
-            list.add(new Weight(p + "attn_k.weight", new long[] {s.dim(), s.kvDim()}, false, 0, 1.3 / Math.sqrt(e)));
-            list.add(new Weight(p + "attn_v.weight", new long[] {s.dim(), s.kvDim()}, false, 0, 1 / Math.sqrt(e)));
+            if (arch.equals("phi3")) { // [Q | K | V] rows in one tensor
+                list.add(new Weight(p + "attn_qkv.weight", new long[] {s.dim(), s.dim() + 2L * s.kvDim()}, false, 0, qk));
+            } else {
+                list.add(new Weight(p + "attn_q.weight", new long[] {s.dim(), s.dim()}, false, 0, qk));
+                list.add(new Weight(p + "attn_k.weight", new long[] {s.dim(), s.kvDim()}, false, 0, qk));
+                list.add(new Weight(p + "attn_v.weight", new long[] {s.dim(), s.kvDim()}, false, 0, 1 / Math.sqrt(e)));
+            }
+            if (arch.equals("qwen2")) {
+                list.add(new Weight(p + "attn_q.bias", new long[] {s.dim()}, true, 0, 0.5));
+                list.add(new Weight(p + "attn_k.bias", new long[] {s.kvDim()}, true, 0, 0.5));
+                list.add(new Weight(p + "attn_v.bias", new long[] {s.kvDim()}, true, 0, 0.5));
+            }
             list.add(new Weight(p + "attn_output.weight", new long[] {s.dim(), s.dim()}, false, 0, 1 / Math.sqrt(e)));
             list.add(new Weight(p + "ffn_norm.weight", new long[] {s.dim()}, true, 1, 0.1));
-            list.add(new Weight(p + "ffn_gate.weight", new long[] {s.dim(), s.ffn()}, false, 0, 1 / Math.sqrt(e)));
-            list.add(new Weight(p + "ffn_up.weight", new long[] {s.dim(), s.ffn()}, false, 0, 1 / Math.sqrt(e)));
+            if (arch.equals("phi3")) { // [gate | up] rows in ffn_up
+                list.add(new Weight(p + "ffn_up.weight", new long[] {s.dim(), 2L * s.ffn()}, false, 0, 1 / Math.sqrt(e)));
+            } else {
+                list.add(new Weight(p + "ffn_gate.weight", new long[] {s.dim(), s.ffn()}, false, 0, 1 / Math.sqrt(e)));
+                list.add(new Weight(p + "ffn_up.weight", new long[] {s.dim(), s.ffn()}, false, 0, 1 / Math.sqrt(e)));
+            }
             list.add(new Weight(p + "ffn_down.weight", new long[] {s.ffn(), s.dim()}, false, 0, 1 / Math.sqrt(s.ffn())));
         }
         list.add(new Weight("output_norm.weight", new long[] {s.dim()}, true, outputNormScale, 0.1 * outputNormScale));

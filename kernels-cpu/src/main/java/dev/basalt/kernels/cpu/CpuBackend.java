@@ -199,7 +199,8 @@ public final class CpuBackend implements Backend {
     /**
      * As ggml's rope (modes normal and NeoX): the angle of pair i is built up as {@code theta *= base^(-2/dims)}
      * in float32 from theta = position, divided by the pair's frequency factor, times the position scale
-     * (ggml's freq_scale); values past {@code dims} are left unchanged.
+     * (ggml's freq_scale); cosine and sine are multiplied by the magnitude (ggml's attn_factor); values past
+     * {@code dims} are left unchanged.
      */
     @Override
     public void rope(Activation x, int heads, int headDim, int[] positions, int tokens, RopeConfig rope) {
@@ -218,8 +219,8 @@ public final class CpuBackend implements Backend {
             for (int i = 0; i < dims / 2; i++) {
                 float ff = factors != null ? factors[i] : 1.0f;
                 float angle = rope.positionScale() * (theta / ff);
-                cos[i] = (float) StrictMath.cos(angle);
-                sin[i] = (float) StrictMath.sin(angle);
+                cos[i] = (float) StrictMath.cos(angle) * rope.magnitude();
+                sin[i] = (float) StrictMath.sin(angle) * rope.magnitude();
                 theta *= thetaScale;
             }
             for (int h = 0; h < heads; h++) {
@@ -237,7 +238,8 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Scores {@code q·k * scale} (then {@code softcap * tanh(s / softcap)} when a soft cap is set), the causal
+     * Scores {@code q·k * scale} (then {@code softcap * tanh(s / softcap)} when a soft cap is set, as ggml: times
+     * 1/softcap, tanh, times softcap), over the last {@code slidingWindow} positions when a window is set, the causal
      * softmax as ggml's soft_max (max subtracted, exponentials summed in double, multiplied by 1/sum), and the
      * probability-weighted sum of the values. Query heads h share KV head {@code h / (heads / kvHeads)}.
      */
@@ -259,6 +261,7 @@ public final class CpuBackend implements Backend {
         checkLength("value cache", vc, (long) (startPos + tokens) * kvDim);
         float scale = config.scale();
         float softcap = config.softcap();
+        float invSoftcap = softcap > 0 ? 1.0f / softcap : 0.0f;
         int window = config.slidingWindow();
         pool.forRange(tokens * heads, (long) (startPos + tokens) * headDim * 2, (from, to) -> {
             DotScratch ds = dotScratch.get();
@@ -274,7 +277,7 @@ public final class CpuBackend implements Backend {
                 for (int j = first; j <= pos; j++) {
                     float s = VectorMath.dot(qs, qOff, kc, j * kvDim + kvOff, headDim) * scale;
                     if (softcap > 0) {
-                        s = softcap * (float) StrictMath.tanh(s / softcap);
+                        s = softcap * (float) StrictMath.tanh(s * invSoftcap);
                     }
                     scores[j] = s;
                     max = Math.max(max, s);
@@ -304,6 +307,55 @@ public final class CpuBackend implements Backend {
         for (int i = 0; i < n; i++) {
             float x = g[i];
             g[i] = x / (1.0f + (float) StrictMath.exp(-x)) * u[i];
+        }
+    }
+
+    /**
+     * {@code gate = gelu(gate) * up}, as ggml's geglu: GELU through ggml's float16 table ({@link GeluTable}), the
+     * product in float32.
+     */
+    @Override
+    public void geglu(Activation gate, Activation up, int n) {
+        float[] g = array(gate);
+        float[] u = array(up);
+        checkLength("geglu gate", g, n);
+        checkLength("geglu up", u, n);
+        for (int i = 0; i < n; i++) {
+            g[i] = GeluTable.gelu(g[i]) * u[i];
+        }
+    }
+
+    @Override
+    public void addBias(Activation x, Activation bias, int dim, int tokens) {
+        float[] a = array(x);
+        float[] b = array(bias);
+        checkLength("bias target", a, (long) dim * tokens);
+        checkLength("bias", b, dim);
+        for (int t = 0; t < tokens; t++) {
+            int base = t * dim;
+            for (int i = 0; i < dim; i++) {
+                a[base + i] += b[i];
+            }
+        }
+    }
+
+    @Override
+    public void scale(Activation x, float factor, int n) {
+        float[] a = array(x);
+        checkLength("scale target", a, n);
+        for (int i = 0; i < n; i++) {
+            a[i] *= factor;
+        }
+    }
+
+    /** As ggml: scale by {@code 1/cap}, tanh, scale by {@code cap}. */
+    @Override
+    public void softcap(Activation x, float cap, int n) {
+        float[] a = array(x);
+        checkLength("softcap target", a, n);
+        float inv = 1.0f / cap;
+        for (int i = 0; i < n; i++) {
+            a[i] = cap * (float) StrictMath.tanh(a[i] * inv);
         }
     }
 

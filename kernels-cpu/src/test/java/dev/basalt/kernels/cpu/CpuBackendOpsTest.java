@@ -1,7 +1,9 @@
 package dev.basalt.kernels.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.Tensor;
@@ -96,15 +98,21 @@ class CpuBackendOpsTest {
         }
     }
 
-    @Test
-    void attentionWithGroupedQueries() {
+    /**
+     * Grouped-query causal attention; with a window, a query at position p sees only p - window + 1 .. p (the
+     * queries here reach position 6, beyond the window of 3, so the window cuts keys off); with a soft cap, scores
+     * become cap·tanh(s/cap) before the softmax.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"0, 0", "3, 0", "3, 2", "0, 0.5"})
+    void attentionWithGroupedQueries(int window, float softcap) {
         int heads = 6;
         int kvHeads = 2;
         int headDim = 5;
         int startPos = 3;
         int tokens = 4;
         int ctx = startPos + tokens + 2;
-        AttentionConfig cfg = new AttentionConfig(heads, kvHeads, headDim, 0.37f, 0, 0f);
+        AttentionConfig cfg = new AttentionConfig(heads, kvHeads, headDim, 0.37f, window, softcap);
         CpuActivation q = random(tokens * cfg.queryDim(), 1);
         CpuActivation k = random(ctx * cfg.kvDim(), 1);
         CpuActivation v = random(ctx * cfg.kvDim(), 1);
@@ -114,24 +122,28 @@ class CpuBackendOpsTest {
             int pos = startPos + t;
             for (int h = 0; h < heads; h++) {
                 int kvh = h / (heads / kvHeads);
+                int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
                 double[] p = new double[pos + 1];
                 double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j <= pos; j++) {
+                for (int j = first; j <= pos; j++) {
                     double s = 0;
                     for (int d = 0; d < headDim; d++) {
                         s += (double) q.array()[t * cfg.queryDim() + h * headDim + d] * k.array()[j * cfg.kvDim() + kvh * headDim + d];
                     }
                     p[j] = s * 0.37f;
+                    if (softcap > 0) {
+                        p[j] = softcap * Math.tanh(p[j] / softcap);
+                    }
                     max = Math.max(max, p[j]);
                 }
                 double sum = 0;
-                for (int j = 0; j <= pos; j++) {
+                for (int j = first; j <= pos; j++) {
                     p[j] = Math.exp(p[j] - max);
                     sum += p[j];
                 }
                 for (int d = 0; d < headDim; d++) {
                     double e = 0;
-                    for (int j = 0; j <= pos; j++) {
+                    for (int j = first; j <= pos; j++) {
                         e += p[j] / sum * v.array()[j * cfg.kvDim() + kvh * headDim + d];
                     }
                     assertEquals(e, out.array()[t * cfg.queryDim() + h * headDim + d], 1e-5, "token " + t + " head " + h);
@@ -158,6 +170,100 @@ class CpuBackendOpsTest {
         for (int i = 0; i < n; i++) {
             assertEquals(a0.array()[i] + u.array()[i], a.array()[i]);
         }
+    }
+
+    /**
+     * GeGLU against the float64 tanh-GELU formula. ggml (and so the backend) looks GELU up in a table of float16
+     * results of float16-rounded inputs: half an f16 ulp of the input (2^-11 relative) moves GELU by at most
+     * |gelu'| ≤ 1.13 times that, and the result is rounded to f16 again (another 2^-11 relative), so the bound is
+     * 2.2 · 2^-11 of max(|x|, 2^-14) times |up|. Beyond ±10 the table is bypassed: 0 below, x above.
+     */
+    @Test
+    void gegluFollowsTheTanhGeluThroughGgmlsHalfPrecisionTable() {
+        int n = 4001;
+        CpuActivation g = BACKEND.allocate(n);
+        CpuActivation u = random(n, 1);
+        for (int i = 0; i < n; i++) {
+            g.array()[i] = -12f + 24f * i / (n - 1);
+        }
+        CpuActivation g0 = copyOf(g);
+        BACKEND.geglu(g, u, n);
+        for (int i = 0; i < n; i++) {
+            double x = g0.array()[i];
+            double gelu = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            double up = u.array()[i];
+            if (x <= -10) {
+                assertEquals(0.0, g.array()[i], 0.0, "x = " + x);
+            } else if (x >= 10) {
+                assertEquals((float) x * (float) up, g.array()[i], "x = " + x);
+            } else {
+                double bound = 2.2 * Math.scalb(1.0, -11) * Math.max(Math.abs(x), Math.scalb(1.0, -14)) * Math.abs(up);
+                assertEquals(gelu * up, g.array()[i], bound + 1e-7, "x = " + x);
+            }
+        }
+        // the table's rounding is visible: an input and its f16 neighbour-rounded twin give the same GELU
+        CpuActivation a = BACKEND.allocate(2);
+        CpuActivation one = BACKEND.allocate(2);
+        a.array()[0] = 1.0f;
+        a.array()[1] = 1.0f + 0x1p-12f; // rounds to 1.0 in float16
+        one.array()[0] = 1f;
+        one.array()[1] = 1f;
+        BACKEND.geglu(a, one, 2);
+        assertEquals(a.array()[0], a.array()[1]);
+    }
+
+    @Test
+    void addBiasScaleAndSoftcap() {
+        int dim = 7;
+        int tokens = 3;
+        CpuActivation x = random(dim * tokens, 20);
+        CpuActivation bias = random(dim, 1);
+        CpuActivation x0 = copyOf(x);
+        BACKEND.addBias(x, bias, dim, tokens);
+        for (int i = 0; i < dim * tokens; i++) {
+            assertEquals(x0.array()[i] + bias.array()[i % dim], x.array()[i], "bias of value " + i);
+        }
+        CpuActivation s = copyOf(x0);
+        BACKEND.scale(s, 0.25f, dim * tokens);
+        for (int i = 0; i < dim * tokens; i++) {
+            assertEquals(x0.array()[i] * 0.25f, s.array()[i]);
+        }
+        CpuActivation c = copyOf(x0);
+        BACKEND.softcap(c, 30f, dim * tokens);
+        for (int i = 0; i < dim * tokens; i++) {
+            double e = 30 * Math.tanh(x0.array()[i] / 30.0);
+            assertEquals(e, c.array()[i], 1e-5 * Math.max(1, Math.abs(e)));
+            assertTrue(Math.abs(c.array()[i]) < 30f);
+        }
+    }
+
+    /** Per-head norm: the same norm over rows of the head size, written in place. */
+    @Test
+    void rmsNormInPlaceOverHeads() {
+        int headDim = 6;
+        int rows = 5; // tokens x heads
+        CpuActivation x = random(headDim * rows, 3);
+        CpuActivation w = random(headDim, 1);
+        CpuActivation expected = BACKEND.allocate(headDim * rows);
+        BACKEND.rmsNorm(x, w, expected, headDim, rows, 1e-6f);
+        BACKEND.rmsNorm(x, w, x, headDim, rows, 1e-6f);
+        assertArrayEquals(expected.array(), x.array());
+    }
+
+    /** RoPE's magnitude (ggml's attn_factor) multiplies the rotated pairs and leaves the rest. */
+    @Test
+    void ropeMagnitudeScalesRotatedPairsOnly() {
+        int headDim = 8;
+        int[] positions = {3};
+        CpuActivation x = random(headDim, 1);
+        CpuActivation plain = copyOf(x);
+        BACKEND.rope(plain, 1, headDim, positions, 1, new RopeConfig(6, 10000f, true, null, 1f));
+        BACKEND.rope(x, 1, headDim, positions, 1, new RopeConfig(6, 10000f, true, null, 1f, 1.5f));
+        for (int i = 0; i < 6; i++) {
+            assertEquals(plain.array()[i] * 1.5f, x.array()[i], 1e-6 * Math.max(1, Math.abs(x.array()[i])));
+        }
+        assertEquals(plain.array()[6], x.array()[6]);
+        assertEquals(plain.array()[7], x.array()[7]);
     }
 
     @Test

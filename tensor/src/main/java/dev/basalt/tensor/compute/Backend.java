@@ -38,7 +38,11 @@ public interface Backend extends AutoCloseable {
     /** {@code y[t][0..rows) = W · x[t][0..cols)} for each of {@code tokens} tokens. */
     void matmul(WeightMatrix w, Activation x, Activation y, int tokens);
 
-    /** {@code out[t] = x[t] / sqrt(mean(x[t]²) + eps) * weight}, per token of {@code dim} values. */
+    /**
+     * {@code out[t] = x[t] / sqrt(mean(x[t]²) + eps) * weight}, per row of {@code dim} values ({@code tokens} rows).
+     * {@code out} may be {@code x}. Per-head norms (Q/K norm) pass the head size as {@code dim} and
+     * tokens * heads as {@code tokens}.
+     */
     void rmsNorm(Activation x, Activation weight, Activation out, int dim, int tokens, float eps);
 
     /**
@@ -58,8 +62,23 @@ public interface Backend extends AutoCloseable {
     /** {@code gate[i] = silu(gate[i]) * up[i]} for {@code n} values: the SwiGLU activation. */
     void swiglu(Activation gate, Activation up, int n);
 
+    /**
+     * {@code gate[i] = gelu(gate[i]) * up[i]} for {@code n} values, GELU in its tanh approximation
+     * {@code 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³)))}: the GeGLU activation of Gemma.
+     */
+    void geglu(Activation gate, Activation up, int n);
+
     /** {@code x[i] += y[i]} for {@code n} values: the residual connection. */
     void add(Activation x, Activation y, int n);
+
+    /** {@code x[t][i] += bias[i]} for each of {@code tokens} rows of {@code dim} values: a projection's bias. */
+    void addBias(Activation x, Activation bias, int dim, int tokens);
+
+    /** {@code x[i] *= factor} for {@code n} values. */
+    void scale(Activation x, float factor, int n);
+
+    /** {@code x[i] = cap · tanh(x[i] / cap)} for {@code n} values: logit soft-capping (Gemma 2). */
+    void softcap(Activation x, float cap, int n);
 
     /** Releases what the backend holds (device memory, threads). */
     @Override

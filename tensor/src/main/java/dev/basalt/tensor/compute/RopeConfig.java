@@ -10,8 +10,16 @@ package dev.basalt.tensor.compute;
  * @param neox pairs are (i, i + dims/2) as in GPT-NeoX, instead of adjacent (2i, 2i+1) as in the original
  * @param freqFactors null, or dims/2 divisors of the pair frequencies
  * @param positionScale positions are multiplied by this (1 / linear rope scaling factor)
+ * @param magnitude the rotated pairs are multiplied by this (ggml's {@code attn_factor}; LongRoPE's
+ *     {@code rope.scaling.attn_factor} makes it sqrt(1 + ln(scale) / ln(original context)), else 1)
  */
-public record RopeConfig(int dims, float freqBase, boolean neox, float[] freqFactors, float positionScale) {
+public record RopeConfig(int dims, float freqBase, boolean neox, float[] freqFactors, float positionScale,
+        float magnitude) {
+
+    /** A rotation that keeps the magnitude of the rotated pairs. */
+    public RopeConfig(int dims, float freqBase, boolean neox, float[] freqFactors, float positionScale) {
+        this(dims, freqBase, neox, freqFactors, positionScale, 1.0f);
+    }
 
     public RopeConfig {
         if (dims <= 0 || dims % 2 != 0) {
