@@ -27,6 +27,7 @@ final class Filters {
     static Object apply(String name, Object v, CallArguments a) {
         return switch (name) {
             case "abs" -> switch (v) {
+                case null -> throw RenderError.type("bad operand type for abs(): 'NoneType'");
                 case Long l -> Math.abs(l);
                 case Double d -> Math.abs(d);
                 case Boolean b -> b ? 1L : 0L;
@@ -38,7 +39,8 @@ final class Filters {
             case "d", "default" -> v instanceof Undefined || (a.bool(1, "boolean", false) && !Values.truthy(v))
                     ? a.get(0, "default_value", "") : v;
             case "dictsort" -> dictsort(v, a);
-            case "e", "escape", "forceescape" -> escape(Values.str(v));
+            case "e", "escape" -> v instanceof Markup m ? m : new Markup(Markup.escape(Values.str(v)));
+            case "forceescape" -> new Markup(Markup.escape(Values.str(v)));
             case "first" -> {
                 List<Object> items = Values.iterate(v);
                 yield items.isEmpty() ? Undefined.withHint("No first item, sequence was empty.") : items.getFirst();
@@ -51,6 +53,7 @@ final class Filters {
             case "indent" -> indent(Values.str(v), a.get(0, "width", 4L), a.bool(1, "first", false), a.bool(2, "blank", false));
             case "int" -> toInt(v, a.get(0, "default", 0L));
             case "items" -> switch (v) {
+                case null -> throw RenderError.type("Can only get item pairs from a mapping.");
                 case Undefined u -> new ArrayList<>();
                 case Map<?, ?> m -> Methods.items(m);
                 default -> throw RenderError.type("Can only get item pairs from a mapping.");
@@ -83,7 +86,7 @@ final class Filters {
                 yield items;
             }
             case "round" -> round(v, a.integer(0, "precision", 0), a.string(1, "method", "common"));
-            case "safe" -> v;
+            case "safe" -> v instanceof Markup m ? m : new Markup(Values.str(v));
             case "sort" -> sorted(Values.iterate(v), a.bool(1, "case_sensitive", false), a.get(2, "attribute", null),
                     a.bool(0, "reverse", false));
             case "string" -> Values.str(v);
@@ -142,6 +145,9 @@ final class Filters {
 
     private static List<Object> map(Object v, CallArguments a) {
         List<Object> out = new ArrayList<>();
+        if (!Values.truthy(v)) {
+            return out; // Jinja2's map, select and reject skip a false value (None) instead of iterating it
+        }
         if (a.positional().isEmpty() && a.keywords().containsKey("attribute")) {
             Object attribute = a.keywords().get("attribute");
             boolean hasDefault = a.keywords().containsKey("default");
@@ -172,6 +178,9 @@ final class Filters {
         List<Object> testArgs = a.positional().size() > first + 1 ? a.positional().subList(first + 1, a.positional().size()) : List.of();
         CallArguments args = new CallArguments(test, testArgs, Map.of());
         List<Object> out = new ArrayList<>();
+        if (!Values.truthy(v)) {
+            return out;
+        }
         for (Object item : Values.iterate(v)) {
             Object subject = byAttribute ? attributePath(item, attribute) : item;
             boolean passes = test == null ? Values.truthy(subject) : Tests.apply(test, subject, args);
@@ -244,12 +253,9 @@ final class Filters {
         return first ? indention + sb : sb.toString();
     }
 
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;").replace("'", "&#39;");
-    }
-
     private static Object toInt(Object v, Object fallback) {
         return switch (v) {
+            case null -> fallback;
             case Long l -> l;
             case Boolean b -> b ? 1L : 0L;
             case Double d -> Double.isFinite(d) ? (long) (double) d : fallback;
@@ -268,6 +274,7 @@ final class Filters {
 
     private static Object toFloat(Object v, Object fallback) {
         return switch (v) {
+            case null -> fallback;
             case Long l -> (double) l;
             case Boolean b -> b ? 1.0 : 0.0;
             case Double d -> d;

@@ -117,7 +117,7 @@ final class Interpreter {
         try {
             switch (statement) {
                 case Statement.Text t -> write(t.text());
-                case Statement.Print p -> write(Values.str(eval(p.value(), scope)));
+                case Statement.Print p -> write(Values.str(evalKeepingMarkup(p.value(), scope)));
                 case Statement.If s -> {
                     for (int i = 0; i < s.conditions().size(); i++) {
                         if (Values.truthy(eval(s.conditions().get(i), scope))) {
@@ -130,7 +130,7 @@ final class Interpreter {
                     return loop(f, eval(f.iterable(), scope), scope, 0);
                 }
                 case Statement.Set s -> {
-                    Object value = eval(s.value(), scope);
+                    Object value = evalKeepingMarkup(s.value(), scope);
                     if (s.target() instanceof Expression.Attribute a) {
                         Object ns = eval(a.object(), scope);
                         if (!(ns instanceof Namespace namespace)) {
@@ -317,7 +317,14 @@ final class Interpreter {
 
     // ---- expressions ----
 
+    /** The value of {@code e}, markup used as plain text. */
     private Object eval(Expression e, Scope scope) {
+        Object v = evalKeepingMarkup(e, scope);
+        return v instanceof Markup m ? m.text() : v;
+    }
+
+    /** The value of {@code e}, a {@link Markup} kept as such (operands of {@code +}, printed and assigned values). */
+    private Object evalKeepingMarkup(Expression e, Scope scope) {
         try {
             return evaluate(e, scope);
         } catch (RenderError err) {
@@ -393,6 +400,12 @@ final class Interpreter {
                     Values.checkSize((long) left.length() + right.length(), limits.maxOutputChars());
                     yield left + right;
                 }
+                case "+" -> {
+                    Object left = evalKeepingMarkup(b.left(), scope);
+                    Object right = evalKeepingMarkup(b.right(), scope);
+                    yield left instanceof Markup || right instanceof Markup ? Markup.concat(left, right)
+                            : Values.arithmetic("+", left, right, limits.maxOutputChars());
+                }
                 default -> Values.arithmetic(b.operator(), eval(b.left(), scope), eval(b.right(), scope), limits.maxOutputChars());
             };
             case Expression.Compare c -> {
@@ -408,9 +421,9 @@ final class Interpreter {
             }
             case Expression.Conditional c -> {
                 if (Values.truthy(eval(c.condition(), scope))) {
-                    yield eval(c.then(), scope);
+                    yield evalKeepingMarkup(c.then(), scope);
                 }
-                yield c.otherwise() != null ? eval(c.otherwise(), scope) : Undefined.withHint("the inline if-expression on line "
+                yield c.otherwise() != null ? evalKeepingMarkup(c.otherwise(), scope) : Undefined.withHint("the inline if-expression on line "
                         + c.at().line() + " evaluated to false and no else section was defined.");
             }
         };
@@ -464,6 +477,7 @@ final class Interpreter {
             throw u.error();
         }
         return switch (v) {
+            case null -> throw RenderError.type("bad operand type for unary " + op + ": 'NoneType'");
             case Long l when op.equals("-") -> -l;
             case Double d when op.equals("-") -> -d;
             case Boolean b when op.equals("-") -> b ? -1L : 0L;

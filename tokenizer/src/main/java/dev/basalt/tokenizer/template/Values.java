@@ -30,6 +30,7 @@ final class Values {
             case Macro m -> "Macro";
             case LoopState l -> "LoopContext";
             case Methods.Bound b -> "builtin_function_or_method";
+            case Markup m -> "Markup";
             default -> "function";
         };
     }
@@ -51,6 +52,7 @@ final class Values {
     /** Python's {@code str(v)}, with Jinja2's undefined printing as "". */
     static String str(Object v) {
         return switch (v) {
+            case null -> "None";
             case String s -> s;
             case Long l -> l.toString();
             case Undefined u -> "";
@@ -206,6 +208,7 @@ final class Values {
     /** Python's {@code needle in haystack}. */
     static boolean contains(Object haystack, Object needle) {
         return switch (haystack) {
+            case null -> throw RenderError.type("argument of type 'NoneType' is not iterable");
             case String s -> {
                 if (!(needle instanceof String n)) {
                     throw RenderError.type("'in <string>' requires string as left operand, not " + typeName(needle));
@@ -224,6 +227,7 @@ final class Values {
     /** The items a for loop visits: list items, dict keys, string characters; undefined gives none. */
     static List<Object> iterate(Object v) {
         return switch (v) {
+            case null -> throw RenderError.type("'NoneType' object is not iterable");
             case List<?> l -> new ArrayList<>(l);
             case Map<?, ?> m -> new ArrayList<>(m.keySet());
             case String s -> PyStrings.characters(s);
@@ -234,11 +238,11 @@ final class Values {
 
     static long length(Object v) {
         return switch (v) {
+            case null -> throw RenderError.type("object of type 'NoneType' has no len()");
             case String s -> PyStrings.length(s);
             case List<?> l -> l.size();
             case Map<?, ?> m -> m.size();
             case Undefined u -> 0;
-            case Namespace n -> throw RenderError.type("object of type 'Namespace' has no len()");
             default -> throw RenderError.type("object of type '" + typeName(v) + "' has no len()");
         };
     }
