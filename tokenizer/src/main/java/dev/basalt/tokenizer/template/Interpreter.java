@@ -382,6 +382,9 @@ final class Interpreter {
                 List<Object> args = new ArrayList<>();
                 Map<String, Object> kw = new LinkedHashMap<>();
                 evalArguments(t.arguments(), scope, args, kw);
+                if (!Tests.exists(t.name())) {
+                    throw new RenderError(TemplateException.Kind.SYNTAX, "No test named '" + t.name() + "'.");
+                }
                 yield Tests.apply(t.name(), value, new CallArguments(t.name(), args, kw)) != t.negated();
             }
             case Expression.Unary u -> unary(u.operator(), eval(u.operand(), scope));
@@ -445,6 +448,9 @@ final class Interpreter {
         Map<String, Object> kw = new LinkedHashMap<>();
         evalArguments(f.arguments(), scope, args, kw);
         try {
+            if (!Filters.exists(f.name())) {
+                throw new RenderError(TemplateException.Kind.SYNTAX, "No filter named '" + f.name() + "'.");
+            }
             return bounded(Filters.apply(f.name(), value, new CallArguments(f.name(), args, kw)));
         } catch (RenderError e) {
             throw located(e, f.at());

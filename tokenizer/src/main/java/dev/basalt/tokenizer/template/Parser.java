@@ -21,6 +21,12 @@ final class Parser {
     private int pos;
     private int nesting;
     private int loops;
+    /**
+     * Inside an if statement or an inline if, an unknown filter or test fails only when evaluated (Jinja2's "soft"
+     * frames); elsewhere it fails at compile time. Unknown names met outside such a frame wait here.
+     */
+    private int softDepth;
+    private final List<Token> unknownNames = new ArrayList<>();
     /** Names of the blocks being parsed, innermost last, for "unexpected end" messages. */
     private final List<String> openBlocks = new ArrayList<>();
 
@@ -53,6 +59,7 @@ final class Parser {
                     Expression e = tuple(true, Set.of(), false);
                     expect(Kind.VARIABLE_END);
                     out.add(new Statement.Print(t, e));
+                    failOnUnknownNames();
                 }
                 case BLOCK_BEGIN -> {
                     Token tag = tokens.get(pos + 1);
@@ -62,6 +69,7 @@ final class Parser {
                     }
                     pos++;
                     out.add(statement(endTags));
+                    failOnUnknownNames();
                 }
                 case END -> {
                     if (!endTags.isEmpty()) {
@@ -114,6 +122,13 @@ final class Parser {
     }
 
     /** Jinja2's hint naming the awaited end tags and the block {@code fromEnd} levels up the open-block stack. */
+    private void failOnUnknownNames() {
+        if (!unknownNames.isEmpty()) {
+            Token t = unknownNames.getFirst();
+            throw error(t, t.text());
+        }
+    }
+
     private String lookingFor(Set<String> endTags, int fromEnd) {
         String innermost = openBlocks.get(openBlocks.size() - fromEnd);
         List<String> sorted = endTags.stream().sorted().map(s -> "'" + s + "'").toList();
@@ -130,6 +145,15 @@ final class Parser {
     }
 
     private Statement ifStatement(Token tag) {
+        softDepth++;
+        try {
+            return ifBranches(tag);
+        } finally {
+            softDepth--;
+        }
+    }
+
+    private Statement ifBranches(Token tag) {
         List<Expression> conditions = new ArrayList<>();
         List<List<Statement>> bodies = new ArrayList<>();
         conditions.add(tuple(false, Set.of(), false));
@@ -351,16 +375,23 @@ final class Parser {
     }
 
     private Expression conditional() {
+        int unknownBefore = unknownNames.size();
         Expression e = or();
         while (peek().isName("if")) {
+            unknownNames.subList(unknownBefore, unknownNames.size()).clear(); // the value part is soft too
             Token at = next();
-            Expression condition = or();
-            Expression otherwise = null;
-            if (peek().isName("else")) {
-                pos++;
-                otherwise = conditional();
+            softDepth++;
+            try {
+                Expression condition = or();
+                Expression otherwise = null;
+                if (peek().isName("else")) {
+                    pos++;
+                    otherwise = conditional();
+                }
+                e = new Expression.Conditional(at, condition, e, otherwise);
+            } finally {
+                softDepth--;
             }
-            e = new Expression.Conditional(at, condition, e, otherwise);
         }
         return e;
     }
@@ -571,7 +602,7 @@ final class Parser {
                 pos++;
                 e = new Expression.Item(t, e, subscript());
             } else if (t.isOperator("(")) {
-                e = new Expression.Call(t, e, arguments());
+                e = new Expression.Call(e.at(), e, arguments());
             } else {
                 return e;
             }
@@ -656,9 +687,9 @@ final class Parser {
                 e = filter(e);
             } else if (t.isName("is")) {
                 pos++;
-                e = test(e, t);
+                e = test(e);
             } else if (t.isOperator("(")) {
-                e = new Expression.Call(t, e, arguments());
+                e = new Expression.Call(e.at(), e, arguments());
             } else {
                 return e;
             }
@@ -667,22 +698,22 @@ final class Parser {
 
     private Expression.Filter filter(Expression value) {
         Token nameToken = expect(Kind.NAME);
-        if (!Filters.exists(nameToken.text())) {
-            throw error(nameToken, "No filter named '" + nameToken.text() + "'.");
+        if (!Filters.exists(nameToken.text()) && softDepth == 0) {
+            unknownNames.add(new Token(Kind.NAME, "No filter named '" + nameToken.text() + "'.", nameToken.line(), nameToken.column()));
         }
         Arguments args = peek().isOperator("(") ? arguments() : Arguments.NONE;
         return new Expression.Filter(nameToken, value, nameToken.text(), args);
     }
 
-    private Expression test(Expression value, Token isToken) {
+    private Expression test(Expression value) {
         boolean negated = false;
         if (peek().isName("not")) {
             pos++;
             negated = true;
         }
         Token nameToken = expect(Kind.NAME);
-        if (!Tests.exists(nameToken.text())) {
-            throw error(nameToken, "No test named '" + nameToken.text() + "'.");
+        if (!Tests.exists(nameToken.text()) && softDepth == 0) {
+            unknownNames.add(new Token(Kind.NAME, "No test named '" + nameToken.text() + "'.", nameToken.line(), nameToken.column()));
         }
         Arguments args = Arguments.NONE;
         Token t = peek();
@@ -696,7 +727,7 @@ final class Parser {
             }
             args = new Arguments(List.of(postfix(primary())), List.of(), List.of());
         }
-        return new Expression.Test(isToken, value, nameToken.text(), args, negated);
+        return new Expression.Test(nameToken, value, nameToken.text(), args, negated);
     }
 
     // ---- token helpers ----
@@ -716,7 +747,7 @@ final class Parser {
     private Token expect(Kind kind) {
         Token t = peek();
         if (t.kind() != kind) {
-            throw error(t, "expected " + describe(kind) + ", got " + t.describe());
+            throw error(t, "expected '" + describe(kind) + "', got " + t.describe());
         }
         pos++;
         return t;

@@ -21,15 +21,15 @@ record Token(Kind kind, String text, int line, int column) {
         return is(Kind.NAME, name);
     }
 
-    /** How an error message shows this token. */
+    /** How an error message shows this token, quoted like Jinja2's. */
     String describe() {
-        return switch (kind) {
+        return "'" + switch (kind) {
             case END -> "end of template";
             case BLOCK_END -> "end of statement block";
             case VARIABLE_END -> "end of print statement";
             case STRING -> "string";
             case DATA -> "template data";
-            default -> "'" + text + "'";
-        };
+            default -> text;
+        } + "'";
     }
 }
