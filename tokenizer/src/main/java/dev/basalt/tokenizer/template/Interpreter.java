@@ -141,7 +141,7 @@ final class Interpreter {
                         assign(s.target(), value, scope);
                     }
                 }
-                case Statement.SetBlock s -> assign(s.target(), applyFilters(s.filters(), capture(s.body(), scope), scope), scope);
+                case Statement.SetBlock s -> assign(s.target(), applyFilters(s.filters(), capture(() -> execute(s.body(), scope)), scope), scope);
                 case Statement.Macro m -> scope.set(m.name(), new Macro(m.name(), m.parameters(), m.defaults(), m.body(), scope, this));
                 case Statement.CallBlock c -> {
                     Macro caller = new Macro("caller", c.parameters(), c.defaults(), c.body(), scope, this);
@@ -152,7 +152,7 @@ final class Interpreter {
                     kw.put("caller", caller);
                     write(Values.str(invoke(callee, args, kw)));
                 }
-                case Statement.FilterBlock f -> write(Values.str(applyFilters(f.filters(), capture(f.body(), scope), scope)));
+                case Statement.FilterBlock f -> write(Values.str(applyFilters(f.filters(), capture(() -> execute(f.body(), scope)), scope)));
                 case Statement.With w -> {
                     Scope inner = new Scope(scope);
                     for (int i = 0; i < w.targets().size(); i++) {
@@ -198,14 +198,8 @@ final class Interpreter {
         TemplateFunction recurse = !f.recursive() ? null : (args, kw) -> {
             enterCall();
             try {
-                StringBuilder saved = out;
-                out = new StringBuilder();
-                try {
-                    loop(f, args.isEmpty() ? Undefined.withHint("loop() needs an iterable") : args.getFirst(), scope, depth0 + 1);
-                    return out.toString();
-                } finally {
-                    out = saved;
-                }
+                Object children = args.isEmpty() ? Undefined.withHint("loop() needs an iterable") : args.getFirst();
+                return capture(() -> loop(f, children, scope, depth0 + 1));
             } finally {
                 callDepth--;
             }
@@ -241,11 +235,12 @@ final class Interpreter {
         }
     }
 
-    private String capture(List<Statement> body, Scope scope) {
+    /** What {@code run} writes, as a string instead of output (macro bodies, set and filter blocks, loop()). */
+    private String capture(Runnable run) {
         StringBuilder saved = out;
         out = new StringBuilder();
         try {
-            execute(body, scope);
+            run.run();
             return out.toString();
         } finally {
             out = saved;
@@ -288,7 +283,7 @@ final class Interpreter {
             scope.set("varargs", positional.size() > params.size()
                     ? PyTuple.of(positional.subList(params.size(), positional.size())) : new PyTuple());
             scope.set("kwargs", extraKeywords);
-            return capture(macro.body(), scope);
+            return capture(() -> execute(macro.body(), scope));
         } finally {
             callDepth--;
         }

@@ -289,6 +289,9 @@ final class Lexer {
         }
         try {
             int v = Integer.parseInt(src.substring(pos, pos + digits), 16);
+            if (v > Character.MAX_CODE_POINT) {
+                throw error(stringStart, "illegal Unicode character in string literal");
+            }
             pos += digits;
             return v;
         } catch (IllegalArgumentException e) {

@@ -747,20 +747,10 @@ final class Parser {
     private Token expect(Kind kind) {
         Token t = peek();
         if (t.kind() != kind) {
-            throw error(t, "expected '" + describe(kind) + "', got " + t.describe());
+            throw error(t, "expected '" + Token.describe(kind) + "', got " + t.describe());
         }
         pos++;
         return t;
-    }
-
-    private static String describe(Kind kind) {
-        return switch (kind) {
-            case NAME -> "a name";
-            case BLOCK_END -> "end of statement block";
-            case VARIABLE_END -> "end of print statement";
-            case END -> "end of template";
-            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
-        };
     }
 
     private void expectOperator(String op) {

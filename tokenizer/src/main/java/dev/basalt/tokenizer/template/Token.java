@@ -23,13 +23,19 @@ record Token(Kind kind, String text, int line, int column) {
 
     /** How an error message shows this token, quoted like Jinja2's. */
     String describe() {
-        return "'" + switch (kind) {
+        return "'" + (kind == Kind.NAME || kind == Kind.OPERATOR || kind == Kind.INTEGER || kind == Kind.FLOAT ? text : describe(kind)) + "'";
+    }
+
+    /** How an error message names a kind of token. */
+    static String describe(Kind kind) {
+        return switch (kind) {
             case END -> "end of template";
             case BLOCK_END -> "end of statement block";
             case VARIABLE_END -> "end of print statement";
-            case STRING -> "string";
-            case DATA -> "template data";
-            default -> text;
-        } + "'";
+            case BLOCK_BEGIN -> "begin of statement block";
+            case VARIABLE_BEGIN -> "begin of print statement";
+            case NAME -> "name";
+            default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 }

@@ -54,7 +54,6 @@ final class Values {
         return switch (v) {
             case null -> "None";
             case String s -> s;
-            case Long l -> l.toString();
             case Undefined u -> "";
             default -> repr(v);
         };
