@@ -1,6 +1,7 @@
 package dev.basalt.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.tokenizer.template.ChatTemplates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -185,9 +186,14 @@ public final class HuggingFaceTokenizer extends AbstractTokenizer {
         return ids.get(0).asInt();
     }
 
-    /** The chat template of {@code tokenizer_config.json}, when there is one. */
+    /** The chat template of {@code tokenizer_config.json} (the one named "default", else the first), if any. */
     public Optional<String> chatTemplate() {
-        return config.template();
+        return config.chatTemplates().defaultTemplate();
+    }
+
+    /** All chat templates of {@code tokenizer_config.json} by name; empty when it has none. */
+    public ChatTemplates chatTemplates() {
+        return config.chatTemplates();
     }
 
     @Override

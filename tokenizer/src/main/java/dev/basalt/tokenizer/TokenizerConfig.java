@@ -2,10 +2,10 @@ package dev.basalt.tokenizer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.basalt.tokenizer.template.ChatTemplates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * What a Hugging Face {@code tokenizer_config.json} says about special tokens and chat formatting. Every field
@@ -15,9 +15,9 @@ import java.util.Optional;
  * @param addEos {@code add_eos_token}, null when the file does not say
  */
 record TokenizerConfig(Boolean addBos, Boolean addEos, String bosToken, String eosToken, String padToken,
-        String unkToken, String chatTemplate) {
+        String unkToken, ChatTemplates chatTemplates) {
 
-    static final TokenizerConfig EMPTY = new TokenizerConfig(null, null, null, null, null, null, null);
+    static final TokenizerConfig EMPTY = new TokenizerConfig(null, null, null, null, null, null, ChatTemplates.NONE);
 
     /** The config beside {@code tokenizerJson}, or {@link #EMPTY} when there is none. */
     static TokenizerConfig besides(Path tokenizerJson) throws IOException {
@@ -35,11 +35,7 @@ record TokenizerConfig(Boolean addBos, Boolean addEos, String bosToken, String e
             throw new TokenizerException(file + ": is not a JSON object");
         }
         return new TokenizerConfig(bool(root, "add_bos_token"), bool(root, "add_eos_token"), token(root, "bos_token"),
-                token(root, "eos_token"), token(root, "pad_token"), token(root, "unk_token"), chatTemplate(root));
-    }
-
-    Optional<String> template() {
-        return Optional.ofNullable(chatTemplate);
+                token(root, "eos_token"), token(root, "pad_token"), token(root, "unk_token"), chatTemplates(root, file));
     }
 
     private static Boolean bool(JsonNode root, String key) {
@@ -56,24 +52,11 @@ record TokenizerConfig(Boolean addBos, Boolean addEos, String bosToken, String e
         return n.isObject() ? n.path("content").asText(null) : n.asText(null);
     }
 
-    /** A string, or a list of named templates of which "default" (else the first) is the chat template. */
-    private static String chatTemplate(JsonNode root) {
-        JsonNode n = root.get("chat_template");
-        if (n == null || n.isNull()) {
-            return null;
+    private static ChatTemplates chatTemplates(JsonNode root, Path file) {
+        try {
+            return ChatTemplates.fromTokenizerConfig(root.get("chat_template"), file.toString());
+        } catch (IllegalArgumentException e) {
+            throw new TokenizerException(e.getMessage(), e);
         }
-        if (n.isTextual()) {
-            return n.asText();
-        }
-        String first = null;
-        for (JsonNode t : n) {
-            if ("default".equals(t.path("name").asText())) {
-                return t.path("template").asText(null);
-            }
-            if (first == null) {
-                first = t.path("template").asText(null);
-            }
-        }
-        return first;
     }
 }
