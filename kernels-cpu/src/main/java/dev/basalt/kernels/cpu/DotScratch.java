@@ -2,6 +2,15 @@ package dev.basalt.kernels.cpu;
 
 /** Per-thread buffers a dot product unpacks one weight block into; never shared between threads. */
 final class DotScratch {
+    private static final ThreadLocal<DotScratch> PER_THREAD = ThreadLocal.withInitial(DotScratch::new);
+
+    /** The calling thread's scratch. */
+    static DotScratch forThisThread() {
+        return PER_THREAD.get();
+    }
+
+    /** The results of one {@link RowKernel#dotTile}. */
+    final float[] tile = new float[RowKernel.TILE];
     final byte[] quants = new byte[256];
     final int[] scales = new int[16];
     final int[] mins = new int[16];

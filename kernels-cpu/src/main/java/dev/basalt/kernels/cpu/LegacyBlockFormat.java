@@ -3,6 +3,8 @@ package dev.basalt.kernels.cpu;
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.LittleEndian;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * How a 32-element block with one fp16 scale {@code d} (and for Q4_1/Q5_1 an fp16 minimum {@code m}) turns into
@@ -60,6 +62,28 @@ enum LegacyBlockFormat {
             }
         }
         return d;
+    }
+
+    /**
+     * Elements {@code e .. e+15} (e = 0 or 16) of the block at {@code off} as the same integers {@link #unpack}
+     * writes, decoded in a vector register. The minimum and scales are read by the caller.
+     */
+    ByteVector quants(MemorySegment s, long off, int e) {
+        int half = e >> 4;
+        return switch (this) {
+            case Q4_0 -> KernelSpecies.nibbles(s, off + 2, half).sub((byte) 8);
+            case Q4_1 -> KernelSpecies.nibbles(s, off + 4, half);
+            case Q5_0 -> withFifthBit(KernelSpecies.nibbles(s, off + 6, half), LittleEndian.i32(s, off + 2), e).sub((byte) 16);
+            case Q5_1 -> withFifthBit(KernelSpecies.nibbles(s, off + 8, half), LittleEndian.i32(s, off + 4), e);
+            case Q8_0 -> KernelSpecies.bytes(s, off + 2 + e);
+            case IQ4_NL -> KernelSpecies.nibbles(s, off + 2, half).selectFrom(KernelSpecies.IQ4_TABLE);
+        };
+    }
+
+    /** Adds 16 to lane i where bit {@code e + i} of {@code qh} is set. */
+    private static ByteVector withFifthBit(ByteVector nibbles, int qh, int e) {
+        VectorMask<Byte> high = VectorMask.fromLong(KernelSpecies.BYTES, (qh >>> e) & 0xFFFFL);
+        return nibbles.add((byte) 16, high);
     }
 
     /** Byte j holds element j (low nibble) and element j + 16 (high nibble). */
