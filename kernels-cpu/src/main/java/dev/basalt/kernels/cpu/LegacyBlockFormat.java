@@ -69,15 +69,38 @@ enum LegacyBlockFormat {
      * writes, decoded in a vector register. The minimum and scales are read by the caller.
      */
     ByteVector quants(MemorySegment s, long off, int e) {
-        int half = e >> 4;
         return switch (this) {
-            case Q4_0 -> KernelSpecies.nibbles(s, off + 2, half).sub((byte) 8);
-            case Q4_1 -> KernelSpecies.nibbles(s, off + 4, half);
-            case Q5_0 -> withFifthBit(KernelSpecies.nibbles(s, off + 6, half), LittleEndian.i32(s, off + 2), e).sub((byte) 16);
-            case Q5_1 -> withFifthBit(KernelSpecies.nibbles(s, off + 8, half), LittleEndian.i32(s, off + 4), e);
-            case Q8_0 -> KernelSpecies.bytes(s, off + 2 + e);
-            case IQ4_NL -> KernelSpecies.nibbles(s, off + 2, half).selectFrom(KernelSpecies.IQ4_TABLE);
+            case Q4_0 -> q4_0(s, off, e);
+            case Q4_1 -> q4_1(s, off, e);
+            case Q5_0 -> q5_0(s, off, e);
+            case Q5_1 -> q5_1(s, off, e);
+            case Q8_0 -> q8_0(s, off, e);
+            case IQ4_NL -> iq4nl(s, off, e);
         };
+    }
+
+    static ByteVector q4_0(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 2, e >> 4).sub((byte) 8);
+    }
+
+    static ByteVector q4_1(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 4, e >> 4);
+    }
+
+    static ByteVector q5_0(MemorySegment s, long off, int e) {
+        return withFifthBit(KernelSpecies.nibbles(s, off + 6, e >> 4), LittleEndian.i32(s, off + 2), e).sub((byte) 16);
+    }
+
+    static ByteVector q5_1(MemorySegment s, long off, int e) {
+        return withFifthBit(KernelSpecies.nibbles(s, off + 8, e >> 4), LittleEndian.i32(s, off + 4), e);
+    }
+
+    static ByteVector q8_0(MemorySegment s, long off, int e) {
+        return KernelSpecies.bytes(s, off + 2 + e);
+    }
+
+    static ByteVector iq4nl(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 2, e >> 4).selectFrom(KernelSpecies.IQ4_TABLE);
     }
 
     /** Adds 16 to lane i where bit {@code e + i} of {@code qh} is set. */

@@ -47,10 +47,10 @@ interface RowKernel {
                     return new VectorFloatKernel(type);
                 }
                 case Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL -> {
-                    return new VectorLegacyBlockKernel(LegacyBlockFormat.of(type));
+                    return VectorLegacyBlockKernel.of(LegacyBlockFormat.of(type));
                 }
                 case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS -> {
-                    return new VectorSuperBlockKernel(SuperBlockFormat.of(type));
+                    return VectorSuperBlockKernel.of(SuperBlockFormat.of(type));
                 }
                 default -> {
                 }

@@ -169,32 +169,55 @@ enum SuperBlockFormat {
      * {@link #unpackQuants} writes, decoded in a vector register. A chunk never straddles two sub-blocks.
      */
     ByteVector quants(MemorySegment s, long off, int e) {
-        int l0 = e & 31;
-        int k = (e >> 5) & 3; // which 32-element quarter of a 128-element half
-        int h = e >> 7;
         return switch (this) {
-            case Q2_K -> KernelSpecies.bytes(s, off + 16 + 32 * h + l0).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3);
-            case Q3_K -> {
-                ByteVector low = KernelSpecies.bytes(s, off + 32 + 32 * h + l0).lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3);
-                VectorMask<Byte> highClear = KernelSpecies.bytes(s, off + l0).and((byte) (1 << (4 * h + k)))
-                        .compare(VectorOperators.EQ, (byte) 0);
-                yield low.sub((byte) 4, highClear);
-            }
-            case Q4_K -> KernelSpecies.nibbles(s, off + 16 + 32 * (e >> 6) + l0, (e >> 5) & 1);
-            case Q5_K -> {
-                int c = e >> 6;
-                int half = (e >> 5) & 1;
-                VectorMask<Byte> fifth = KernelSpecies.bytes(s, off + 16 + l0).and((byte) (1 << (2 * c + half)))
-                        .compare(VectorOperators.NE, (byte) 0);
-                yield KernelSpecies.nibbles(s, off + 48 + 32 * c + l0, half).add((byte) 16, fifth);
-            }
-            case Q6_K -> {
-                ByteVector low = KernelSpecies.nibbles(s, off + 64 * h + 32 * (k & 1) + l0, k >> 1);
-                ByteVector high = KernelSpecies.bytes(s, off + 128 + 32 * h + l0).lanewise(VectorOperators.LSHR, 2 * k)
-                        .and((byte) 3).lanewise(VectorOperators.LSHL, 4);
-                yield low.or(high).sub((byte) 32);
-            }
-            case IQ4_XS -> KernelSpecies.nibbles(s, off + 8 + 16 * (e >> 5), (e >> 4) & 1).selectFrom(KernelSpecies.IQ4_TABLE);
+            case Q2_K -> q2k(s, off, e);
+            case Q3_K -> q3k(s, off, e);
+            case Q4_K -> q4k(s, off, e);
+            case Q5_K -> q5k(s, off, e);
+            case Q6_K -> q6k(s, off, e);
+            case IQ4_XS -> iq4xs(s, off, e);
         };
+    }
+
+    // element e = 128 * h + 32 * k + l: half h of the super-block, quarter k of the half, l0 = e % 32 the chunk start
+
+    static ByteVector q2k(MemorySegment s, long off, int e) {
+        return KernelSpecies.bytes(s, off + 16 + 32 * (e >> 7) + (e & 31))
+                .lanewise(VectorOperators.LSHR, 2 * ((e >> 5) & 3)).and((byte) 3);
+    }
+
+    static ByteVector q3k(MemorySegment s, long off, int e) {
+        int k = (e >> 5) & 3;
+        int h = e >> 7;
+        ByteVector low = KernelSpecies.bytes(s, off + 32 + 32 * h + (e & 31)).lanewise(VectorOperators.LSHR, 2 * k)
+                .and((byte) 3);
+        VectorMask<Byte> highClear = KernelSpecies.bytes(s, off + (e & 31)).and((byte) (1 << (4 * h + k)))
+                .compare(VectorOperators.EQ, (byte) 0);
+        return low.sub((byte) 4, highClear);
+    }
+
+    static ByteVector q4k(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 16 + 32 * (e >> 6) + (e & 31), (e >> 5) & 1);
+    }
+
+    static ByteVector q5k(MemorySegment s, long off, int e) {
+        int c = e >> 6;
+        int half = (e >> 5) & 1;
+        VectorMask<Byte> fifth = KernelSpecies.bytes(s, off + 16 + (e & 31)).and((byte) (1 << (2 * c + half)))
+                .compare(VectorOperators.NE, (byte) 0);
+        return KernelSpecies.nibbles(s, off + 48 + 32 * c + (e & 31), half).add((byte) 16, fifth);
+    }
+
+    static ByteVector q6k(MemorySegment s, long off, int e) {
+        int k = (e >> 5) & 3;
+        int h = e >> 7;
+        ByteVector low = KernelSpecies.nibbles(s, off + 64 * h + 32 * (k & 1) + (e & 31), k >> 1);
+        ByteVector high = KernelSpecies.bytes(s, off + 128 + 32 * h + (e & 31)).lanewise(VectorOperators.LSHR, 2 * k)
+                .and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+        return low.or(high).sub((byte) 32);
+    }
+
+    static ByteVector iq4xs(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 8 + 16 * (e >> 5), (e >> 4) & 1).selectFrom(KernelSpecies.IQ4_TABLE);
     }
 }

@@ -9,6 +9,7 @@ import static dev.basalt.kernels.cpu.KernelSpecies.widen;
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.LittleEndian;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 
@@ -24,22 +25,44 @@ import jdk.incubator.vector.FloatVector;
  * path needs one widening (the activations are widened once per token).
  */
 final class VectorLegacyBlockKernel implements RowKernel {
-    private final LegacyBlockFormat format;
+    /** The format this copy was loaded for ({@link SpecializedKernel}); a constant to the JIT. */
+    private static final LegacyBlockFormat FORMAT = SpecializedKernel.format(MethodHandles.lookup(), LegacyBlockFormat.class);
+
     private final int blockBytes;
 
-    VectorLegacyBlockKernel(LegacyBlockFormat format) {
-        this.format = format;
-        this.blockBytes = format.type.bytesPerBlock();
+    /** Only through {@link #of}: the template class itself has no format. */
+    VectorLegacyBlockKernel() {
+        this.blockBytes = FORMAT.type.bytesPerBlock();
+    }
+
+    /** This kernel specialized for {@code format}. */
+    static RowKernel of(LegacyBlockFormat format) {
+        return SpecializedKernel.load(VectorLegacyBlockKernel.class, format);
+    }
+
+    /**
+     * {@link LegacyBlockFormat#quants}, switched here rather than there: in this class's copy the switch folds
+     * to one case, where a call into the enum's shared method would carry every format's profile and not inline.
+     */
+    private static ByteVector quants(MemorySegment s, long off, int e) {
+        return switch (FORMAT) {
+            case Q4_0 -> LegacyBlockFormat.q4_0(s, off, e);
+            case Q4_1 -> LegacyBlockFormat.q4_1(s, off, e);
+            case Q5_0 -> LegacyBlockFormat.q5_0(s, off, e);
+            case Q5_1 -> LegacyBlockFormat.q5_1(s, off, e);
+            case Q8_0 -> LegacyBlockFormat.q8_0(s, off, e);
+            case IQ4_NL -> LegacyBlockFormat.iq4nl(s, off, e);
+        };
     }
 
     @Override
     public GgmlType weightType() {
-        return format.type;
+        return FORMAT.type;
     }
 
     @Override
     public ActivationFormat activationFormat() {
-        return format.hasMin ? ActivationFormat.Q8_1 : ActivationFormat.Q8_0;
+        return FORMAT.hasMin ? ActivationFormat.Q8_1 : ActivationFormat.Q8_0;
     }
 
     @Override
@@ -52,14 +75,14 @@ final class VectorLegacyBlockKernel implements RowKernel {
             int base = 32 * b;
             FloatVector acc = FloatVector.zero(FLOAT);
             for (int e = 0; e < 32; e += CHUNK) {
-                ByteVector q = format.quants(weights, at, e);
+                ByteVector q = quants(weights, at, e);
                 for (int p = 0; p < FLOAT_PARTS; p++) {
                     acc = widen(q, p).fma(FloatVector.fromArray(FLOAT, xv, base + e + p * LANES), acc);
                 }
             }
             float d = LittleEndian.f16(weights, at);
             total = acc.fma(FloatVector.broadcast(FLOAT, d * x.scales[b]), total);
-            if (format.hasMin) {
+            if (FORMAT.hasMin) {
                 minTotal += LittleEndian.f16(weights, at + 2) * x.sums[b];
             }
         }
@@ -87,7 +110,7 @@ final class VectorLegacyBlockKernel implements RowKernel {
             FloatVector a2 = a0;
             FloatVector a3 = a0;
             for (int e = 0; e < 32; e += CHUNK) {
-                ByteVector q = format.quants(weights, at, e);
+                ByteVector q = quants(weights, at, e);
                 for (int p = 0; p < FLOAT_PARTS; p++) {
                     FloatVector w = widen(q, p);
                     int i = base + e + p * LANES;
@@ -102,7 +125,7 @@ final class VectorLegacyBlockKernel implements RowKernel {
             t1 = a1.fma(FloatVector.broadcast(FLOAT, d * x1.scales[b]), t1);
             t2 = a2.fma(FloatVector.broadcast(FLOAT, d * x2.scales[b]), t2);
             t3 = a3.fma(FloatVector.broadcast(FLOAT, d * x3.scales[b]), t3);
-            if (format.hasMin) {
+            if (FORMAT.hasMin) {
                 float m = LittleEndian.f16(weights, at + 2);
                 m0 += m * x0.sums[b];
                 m1 += m * x1.sums[b];

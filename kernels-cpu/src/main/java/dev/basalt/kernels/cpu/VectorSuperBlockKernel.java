@@ -8,6 +8,7 @@ import static dev.basalt.kernels.cpu.KernelSpecies.widen;
 
 import dev.basalt.tensor.GgmlType;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 
@@ -21,22 +22,44 @@ import jdk.incubator.vector.FloatVector;
  * exact integer {@link SuperBlockKernel#minSum}.
  */
 final class VectorSuperBlockKernel implements RowKernel {
-    private final SuperBlockFormat format;
+    /** The format this copy was loaded for ({@link SpecializedKernel}); a constant to the JIT. */
+    private static final SuperBlockFormat FORMAT = SpecializedKernel.format(MethodHandles.lookup(), SuperBlockFormat.class);
+
     private final int blockBytes;
     /** log2 of the sub-block size: chunk e belongs to sub-block {@code e >> subShift}. */
     private final int subShift;
     private final int groupsPerSub;
 
-    VectorSuperBlockKernel(SuperBlockFormat format) {
-        this.format = format;
-        this.blockBytes = format.type.bytesPerBlock();
-        this.subShift = Integer.numberOfTrailingZeros(format.subBlock);
-        this.groupsPerSub = format.subBlock / 16;
+    /** Only through {@link #of}: the template class itself has no format. */
+    VectorSuperBlockKernel() {
+        this.blockBytes = FORMAT.type.bytesPerBlock();
+        this.subShift = Integer.numberOfTrailingZeros(FORMAT.subBlock);
+        this.groupsPerSub = FORMAT.subBlock / 16;
+    }
+
+    /** This kernel specialized for {@code format}. */
+    static RowKernel of(SuperBlockFormat format) {
+        return SpecializedKernel.load(VectorSuperBlockKernel.class, format);
+    }
+
+    /**
+     * {@link SuperBlockFormat#quants}, switched here rather than there: in this class's copy the switch folds
+     * to one case, where a call into the enum's shared method would carry every format's profile and not inline.
+     */
+    private static ByteVector quants(MemorySegment s, long off, int e) {
+        return switch (FORMAT) {
+            case Q2_K -> SuperBlockFormat.q2k(s, off, e);
+            case Q3_K -> SuperBlockFormat.q3k(s, off, e);
+            case Q4_K -> SuperBlockFormat.q4k(s, off, e);
+            case Q5_K -> SuperBlockFormat.q5k(s, off, e);
+            case Q6_K -> SuperBlockFormat.q6k(s, off, e);
+            case IQ4_XS -> SuperBlockFormat.iq4xs(s, off, e);
+        };
     }
 
     @Override
     public GgmlType weightType() {
-        return format.type;
+        return FORMAT.type;
     }
 
     @Override
@@ -54,11 +77,11 @@ final class VectorSuperBlockKernel implements RowKernel {
         float minTotal = 0;
         for (int b = 0; b < cols / 256; b++) {
             long at = offset + (long) b * blockBytes;
-            format.unpackScales(weights, at, scales, mins, factors);
+            FORMAT.unpackScales(weights, at, scales, mins, factors);
             int base = 256 * b;
             FloatVector acc = FloatVector.zero(FLOAT);
             for (int e = 0; e < 256; e += CHUNK) {
-                ByteVector q = format.quants(weights, at, e);
+                ByteVector q = quants(weights, at, e);
                 float scale = scales[e >> subShift];
                 for (int p = 0; p < FLOAT_PARTS; p++) {
                     acc = widen(q, p).mul(scale).fma(FloatVector.fromArray(FLOAT, xv, base + e + p * LANES), acc);
@@ -66,7 +89,7 @@ final class VectorSuperBlockKernel implements RowKernel {
             }
             float dx = x.scales[b];
             total = acc.fma(FloatVector.broadcast(FLOAT, factors[0] * dx), total);
-            if (format.hasMins) {
+            if (FORMAT.hasMins) {
                 minTotal += (factors[1] * dx) * SuperBlockKernel.minSum(x, b, mins, groupsPerSub);
             }
         }
@@ -91,14 +114,14 @@ final class VectorSuperBlockKernel implements RowKernel {
         float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
         for (int b = 0; b < cols / 256; b++) {
             long at = offset + (long) b * blockBytes;
-            format.unpackScales(weights, at, scales, mins, factors);
+            FORMAT.unpackScales(weights, at, scales, mins, factors);
             int base = 256 * b;
             FloatVector a0 = FloatVector.zero(FLOAT);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
             FloatVector a3 = a0;
             for (int e = 0; e < 256; e += CHUNK) {
-                ByteVector q = format.quants(weights, at, e);
+                ByteVector q = quants(weights, at, e);
                 float scale = scales[e >> subShift];
                 for (int p = 0; p < FLOAT_PARTS; p++) {
                     FloatVector w = widen(q, p).mul(scale);
@@ -114,7 +137,7 @@ final class VectorSuperBlockKernel implements RowKernel {
             t1 = a1.fma(FloatVector.broadcast(FLOAT, d * x1.scales[b]), t1);
             t2 = a2.fma(FloatVector.broadcast(FLOAT, d * x2.scales[b]), t2);
             t3 = a3.fma(FloatVector.broadcast(FLOAT, d * x3.scales[b]), t3);
-            if (format.hasMins) {
+            if (FORMAT.hasMins) {
                 float dmin = factors[1];
                 m0 += (dmin * x0.scales[b]) * SuperBlockKernel.minSum(x0, b, mins, groupsPerSub);
                 m1 += (dmin * x1.scales[b]) * SuperBlockKernel.minSum(x1, b, mins, groupsPerSub);
