@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The CPU backend's matrix product per weight format, through the public {@code Backend} API: {@code tokens = 1}
- * is decode's mat-vec, larger values prefill's tiled mat-mat. Besides the time per product, the {@link Rates}
+ * is decode's mat-vec, larger values prefill's tiled mat-mat. Besides products per second, the {@link Rates}
  * counters give weight bytes read per second ({@code weightBytes}, i.e. GB/s after dividing by 1e9) and
  * multiply-adds x 2 per second ({@code flops}). Random weights quantized by the reference codec.
  *
@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * -p type=Q4_0,Q8_0 -p tokens=1,8 -p threads=2} (add {@code -prof gc} for allocation per product).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})

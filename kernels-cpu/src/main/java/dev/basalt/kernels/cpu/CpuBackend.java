@@ -40,6 +40,18 @@ public final class CpuBackend implements Backend {
         QuantizedVector[] rows = new QuantizedVector[0];
         final MemorySegment q8k = Arena.ofAuto().allocate(GgmlType.Q8_K.bytesPerBlock());
 
+        float[] cos = new float[0];
+        float[] sin = new float[0];
+
+        /** RoPE's per-position cos and sin tables ({@link #sin} sized alike). */
+        float[] cos(int n) {
+            if (cos.length < n) {
+                cos = new float[n];
+                sin = new float[n];
+            }
+            return cos;
+        }
+
         QuantizedVector[] rows(int n) {
             if (rows.length < n) {
                 QuantizedVector[] grown = java.util.Arrays.copyOf(rows, n);
@@ -208,8 +220,9 @@ public final class CpuBackend implements Backend {
         checkLength("rope input", xs, (long) tokens * heads * headDim);
         float thetaScale = (float) StrictMath.pow(rope.freqBase(), -2.0f / dims);
         float[] factors = rope.freqFactors();
-        float[] cos = new float[dims / 2];
-        float[] sin = new float[dims / 2];
+        CallScratch cs = callScratch.get();
+        float[] cos = cs.cos(dims / 2);
+        float[] sin = cs.sin;
         for (int t = 0; t < tokens; t++) {
             float theta = positions[t];
             for (int i = 0; i < dims / 2; i++) {

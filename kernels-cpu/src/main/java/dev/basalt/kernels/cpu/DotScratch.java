@@ -18,9 +18,10 @@ final class DotScratch {
     final float[] factors = new float[2];
     float[] row = new float[0];
 
+    /** At least {@code n} floats; grown by doubling, so decode's one-longer score row each token allocates nothing. */
     float[] row(int n) {
         if (row.length < n) {
-            row = new float[n];
+            row = new float[Math.max(n, 2 * row.length)];
         }
         return row;
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Loads a private copy of a kernel class per weight format, as a hidden class whose class data is the format.
@@ -19,10 +21,25 @@ final class SpecializedKernel {
     }
 
     /**
-     * A new instance of a copy of {@code template} (a class of its own, not a subclass) whose {@code MethodHandles.classData} is {@code format}; the
+     * One copy per format for the whole JVM: each copy is compiled and profiled on its own, so a copy per matrix
+     * would repeat the JIT's warm-up for every matrix of a model. Kernels are stateless and shared.
+     */
+    private static final Map<Enum<?>, RowKernel> LOADED = new HashMap<>();
+
+    /**
+     * The instance of the copy of {@code template} (a class of its own, not a subclass) whose {@code MethodHandles.classData} is {@code format}; the
      * template must have a no-argument constructor and read its format with {@link #format}.
      */
-    static RowKernel load(Class<? extends RowKernel> template, Enum<?> format) {
+    static synchronized RowKernel load(Class<? extends RowKernel> template, Enum<?> format) {
+        RowKernel loaded = LOADED.get(format);
+        if (loaded == null) {
+            loaded = define(template, format);
+            LOADED.put(format, loaded);
+        }
+        return loaded;
+    }
+
+    private static RowKernel define(Class<? extends RowKernel> template, Enum<?> format) {
         String resource = template.getSimpleName() + ".class";
         try (InputStream in = template.getResourceAsStream(resource)) {
             if (in == null) {
