@@ -50,6 +50,11 @@ enum ActivationFormat {
             case Q8_0, Q8_1 -> quantizeQ8Avx(x, offset, n, out, this == Q8_1);
             case Q8_K -> quantizeQ8K(x, offset, n, out, q8kScratch);
         }
+        if (this != F32 && this != F16) {
+            for (int i = 0; i < n; i++) {
+                out.quantValues[i] = out.quants[i];
+            }
+        }
     }
 
     private static void quantizeQ8Avx(float[] x, int offset, int n, QuantizedVector out, boolean withSums) {

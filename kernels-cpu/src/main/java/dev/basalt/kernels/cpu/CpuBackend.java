@@ -31,13 +31,26 @@ import java.lang.foreign.MemorySegment;
 public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final ThreadLocal<CallScratch> callScratch = ThreadLocal.withInitial(CallScratch::new);
-    private final ThreadLocal<DotScratch> dotScratch = ThreadLocal.withInitial(DotScratch::new);
     private volatile boolean closed;
 
-    /** Per calling thread: the quantized activation rows of one product and attention scores. */
+    /** Per calling thread: the quantized activation rows of one product and the reusable pool jobs. */
     private static final class CallScratch {
+        final MatmulTask matmul = new MatmulTask();
+        final AttentionTask attention = new AttentionTask();
         QuantizedVector[] rows = new QuantizedVector[0];
         final MemorySegment q8k = Arena.ofAuto().allocate(GgmlType.Q8_K.bytesPerBlock());
+
+        float[] cos = new float[0];
+        float[] sin = new float[0];
+
+        /** RoPE's per-position cos and sin tables ({@link #sin} sized alike). */
+        float[] cos(int n) {
+            if (cos.length < n) {
+                cos = new float[n];
+                sin = new float[n];
+            }
+            return cos;
+        }
 
         QuantizedVector[] rows(int n) {
             if (rows.length < n) {
@@ -159,17 +172,13 @@ public final class CpuBackend implements Backend {
         for (int t = 0; t < tokens; t++) {
             format.quantize(xs, t * cols, cols, qx[t], cs.q8k);
         }
-        MemorySegment data = m.data();
-        long rowBytes = m.rowBytes();
-        pool.forRange(rows, (long) cols * tokens, (from, to) -> {
-            DotScratch ds = dotScratch.get();
-            for (int r = from; r < to; r++) {
-                long off = r * rowBytes;
-                for (int t = 0; t < tokens; t++) {
-                    ys[t * rows + r] = kernel.dot(data, off, cols, qx[t], ds);
-                }
-            }
-        });
+        MatmulTask task = cs.matmul;
+        task.set(m, qx, tokens, ys);
+        try {
+            pool.forRange(rows, (long) cols * tokens, task);
+        } finally {
+            task.clear();
+        }
     }
 
     /** As ggml's rms_norm then mul: sum of squares in double, {@code scale = 1/sqrtf(mean + eps)}, (x*scale)*w. */
@@ -212,8 +221,9 @@ public final class CpuBackend implements Backend {
         checkLength("rope input", xs, (long) tokens * heads * headDim);
         float thetaScale = (float) StrictMath.pow(rope.freqBase(), -2.0f / dims);
         float[] factors = rope.freqFactors();
-        float[] cos = new float[dims / 2];
-        float[] sin = new float[dims / 2];
+        CallScratch cs = callScratch.get();
+        float[] cos = cs.cos(dims / 2);
+        float[] sin = cs.sin;
         for (int t = 0; t < tokens; t++) {
             float theta = positions[t];
             for (int i = 0; i < dims / 2; i++) {
@@ -237,12 +247,7 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /**
-     * Scores {@code q·k * scale} (then {@code softcap * tanh(s / softcap)} when a soft cap is set, as ggml: times
-     * 1/softcap, tanh, times softcap), over the last {@code slidingWindow} positions when a window is set, the causal
-     * softmax as ggml's soft_max (max subtracted, exponentials summed in double, multiplied by 1/sum), and the
-     * probability-weighted sum of the values. Query heads h share KV head {@code h / (heads / kvHeads)}.
-     */
+    /** See {@link AttentionTask}; (token, head) pairs are split over the pool. */
     @Override
     public void attention(Activation q, Activation keyCache, Activation valueCache, Activation out, int tokens,
             int startPos, AttentionConfig config) {
@@ -250,51 +255,20 @@ public final class CpuBackend implements Backend {
         float[] kc = array(keyCache);
         float[] vc = array(valueCache);
         float[] o = array(out);
-        int heads = config.heads();
-        int headDim = config.headDim();
         int kvDim = config.kvDim();
-        int group = heads / config.kvHeads();
         int queryDim = config.queryDim();
         checkLength("attention queries", qs, (long) tokens * queryDim);
         checkLength("attention output", o, (long) tokens * queryDim);
         checkLength("key cache", kc, (long) (startPos + tokens) * kvDim);
         checkLength("value cache", vc, (long) (startPos + tokens) * kvDim);
-        float scale = config.scale();
-        float softcap = config.softcap();
-        float invSoftcap = softcap > 0 ? 1.0f / softcap : 0.0f;
-        int window = config.slidingWindow();
-        pool.forRange(tokens * heads, (long) (startPos + tokens) * headDim * 2, (from, to) -> {
-            DotScratch ds = dotScratch.get();
-            float[] scores = ds.row(startPos + tokens);
-            for (int th = from; th < to; th++) {
-                int t = th / heads;
-                int h = th % heads;
-                int pos = startPos + t;
-                int first = window > 0 ? Math.max(0, pos - window + 1) : 0;
-                int qOff = t * queryDim + h * headDim;
-                int kvOff = (h / group) * headDim;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = first; j <= pos; j++) {
-                    float s = VectorMath.dot(qs, qOff, kc, j * kvDim + kvOff, headDim) * scale;
-                    if (softcap > 0) {
-                        s = softcap * (float) StrictMath.tanh(s * invSoftcap);
-                    }
-                    scores[j] = s;
-                    max = Math.max(max, s);
-                }
-                double sum = 0;
-                for (int j = first; j <= pos; j++) {
-                    float e = (float) StrictMath.exp(scores[j] - max);
-                    scores[j] = e;
-                    sum += e;
-                }
-                float inv = (float) (1.0 / sum);
-                java.util.Arrays.fill(o, qOff, qOff + headDim, 0.0f);
-                for (int j = first; j <= pos; j++) {
-                    VectorMath.axpy(scores[j] * inv, vc, j * kvDim + kvOff, o, qOff, headDim);
-                }
-            }
-        });
+        AttentionTask task = callScratch.get().attention;
+        task.set(qs, kc, vc, o, startPos, config.heads(), config.kvHeads(), config.headDim(), kvDim, queryDim,
+                config.scale(), config.softcap(), config.slidingWindow());
+        try {
+            pool.forRange(tokens * config.heads(), (long) (startPos + tokens) * config.headDim() * 2, task);
+        } finally {
+            task.clear();
+        }
     }
 
     /** {@code gate = gate / (1 + exp(-gate)) * up}, as ggml's swiglu. */

@@ -2,6 +2,15 @@ package dev.basalt.kernels.cpu;
 
 /** Per-thread buffers a dot product unpacks one weight block into; never shared between threads. */
 final class DotScratch {
+    private static final ThreadLocal<DotScratch> PER_THREAD = ThreadLocal.withInitial(DotScratch::new);
+
+    /** The calling thread's scratch. */
+    static DotScratch forThisThread() {
+        return PER_THREAD.get();
+    }
+
+    /** The results of one {@link RowKernel#dotTile}. */
+    final float[] tile = new float[RowKernel.TILE];
     final byte[] quants = new byte[256];
     final int[] scales = new int[16];
     final int[] mins = new int[16];
@@ -9,9 +18,10 @@ final class DotScratch {
     final float[] factors = new float[2];
     float[] row = new float[0];
 
+    /** At least {@code n} floats; grown by doubling, so decode's one-longer score row each token allocates nothing. */
     float[] row(int n) {
         if (row.length < n) {
-            row = new float[n];
+            row = new float[Math.max(n, 2 * row.length)];
         }
         return row;
     }

@@ -3,6 +3,8 @@ package dev.basalt.kernels.cpu;
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.LittleEndian;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * How a 32-element block with one fp16 scale {@code d} (and for Q4_1/Q5_1 an fp16 minimum {@code m}) turns into
@@ -60,6 +62,51 @@ enum LegacyBlockFormat {
             }
         }
         return d;
+    }
+
+    /**
+     * Elements {@code e .. e+15} (e = 0 or 16) of the block at {@code off} as the same integers {@link #unpack}
+     * writes, decoded in a vector register. The minimum and scales are read by the caller.
+     */
+    ByteVector quants(MemorySegment s, long off, int e) {
+        return switch (this) {
+            case Q4_0 -> q4_0(s, off, e);
+            case Q4_1 -> q4_1(s, off, e);
+            case Q5_0 -> q5_0(s, off, e);
+            case Q5_1 -> q5_1(s, off, e);
+            case Q8_0 -> q8_0(s, off, e);
+            case IQ4_NL -> iq4nl(s, off, e);
+        };
+    }
+
+    static ByteVector q4_0(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 2, e >> 4).sub((byte) 8);
+    }
+
+    static ByteVector q4_1(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 4, e >> 4);
+    }
+
+    static ByteVector q5_0(MemorySegment s, long off, int e) {
+        return withFifthBit(KernelSpecies.nibbles(s, off + 6, e >> 4), LittleEndian.i32(s, off + 2), e).sub((byte) 16);
+    }
+
+    static ByteVector q5_1(MemorySegment s, long off, int e) {
+        return withFifthBit(KernelSpecies.nibbles(s, off + 8, e >> 4), LittleEndian.i32(s, off + 4), e);
+    }
+
+    static ByteVector q8_0(MemorySegment s, long off, int e) {
+        return KernelSpecies.bytes(s, off + 2 + e);
+    }
+
+    static ByteVector iq4nl(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 2, e >> 4).selectFrom(KernelSpecies.IQ4_TABLE);
+    }
+
+    /** Adds 16 to lane i where bit {@code e + i} of {@code qh} is set. */
+    private static ByteVector withFifthBit(ByteVector nibbles, int qh, int e) {
+        VectorMask<Byte> high = VectorMask.fromLong(KernelSpecies.BYTES, (qh >>> e) & 0xFFFFL);
+        return nibbles.add((byte) 16, high);
     }
 
     /** Byte j holds element j (low nibble) and element j + 16 (high nibble). */

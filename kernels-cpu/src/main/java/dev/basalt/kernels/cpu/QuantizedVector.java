@@ -11,6 +11,11 @@ final class QuantizedVector {
     float[] values = new float[0];
     /** Q8_0 / Q8_1 / Q8_K: the quants. */
     byte[] quants = new byte[0];
+    /**
+     * Q8_0 / Q8_1 / Q8_K: the same quants as floats, for the SIMD kernels: their products with weight quants are
+     * small integers, exact in float32, so float multiply-adds give the integer block sums exactly.
+     */
+    float[] quantValues = new float[0];
     /** Q8_0 / Q8_1: fp16 {@code d} widened; Q8_K: float32 {@code d}; one per block. */
     float[] scales = new float[0];
     /** Q8_1: fp16 {@code s} = d * sum of the block's quants, widened; one per block. */
@@ -31,6 +36,7 @@ final class QuantizedVector {
                 int blocks = n / format.blockSize();
                 if (quants.length < n) {
                     quants = new byte[n];
+                    quantValues = new float[n];
                 }
                 if (scales.length < blocks) {
                     scales = new float[blocks];

@@ -3,6 +3,9 @@ package dev.basalt.kernels.cpu;
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.LittleEndian;
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * How a 256-element super-block turns into 256 small integers q, one integer scale per sub-block of 16 or 32
@@ -34,20 +37,18 @@ enum SuperBlockFormat {
 
     /** Fills {@code q[256]}, {@code scales[256 / subBlock]}, {@code mins} (when present) and d, dmin. */
     void unpack(MemorySegment s, long off, byte[] q, int[] scales, int[] mins, float[] factors) {
+        unpackScales(s, off, scales, mins, factors);
+        unpackQuants(s, off, q);
+    }
+
+    /** Fills {@code scales[256 / subBlock]}, {@code mins} (when present), {@code factors[0]} = d, [1] = dmin. */
+    void unpackScales(MemorySegment s, long off, int[] scales, int[] mins, float[] factors) {
         switch (this) {
             case Q2_K -> {
                 for (int j = 0; j < 16; j++) {
                     int sc = LittleEndian.u8(s, off + j);
                     scales[j] = sc & 0xF;
                     mins[j] = sc >> 4;
-                }
-                for (int h = 0; h < 2; h++) {
-                    for (int l = 0; l < 32; l++) {
-                        int b = LittleEndian.u8(s, off + 16 + 32 * h + l);
-                        for (int k = 0; k < 4; k++) {
-                            q[128 * h + 32 * k + l] = (byte) ((b >> (2 * k)) & 3);
-                        }
-                    }
                 }
                 factors[0] = LittleEndian.f16(s, off + 80);
                 factors[1] = LittleEndian.f16(s, off + 82);
@@ -57,16 +58,6 @@ enum SuperBlockFormat {
                     int low = i < 8 ? LittleEndian.u8(s, off + 96 + i) & 0xF : LittleEndian.u8(s, off + 96 + i - 8) >> 4;
                     int high = (LittleEndian.u8(s, off + 96 + 8 + i % 4) >> (2 * (i / 4))) & 3;
                     scales[i] = (low | high << 4) - 32;
-                }
-                for (int h = 0; h < 2; h++) {
-                    for (int l = 0; l < 32; l++) {
-                        int b = LittleEndian.u8(s, off + 32 + 32 * h + l);
-                        int hm = LittleEndian.u8(s, off + l);
-                        for (int k = 0; k < 4; k++) {
-                            int v = (b >> (2 * k)) & 3;
-                            q[128 * h + 32 * k + l] = (byte) (v - ((hm & (1 << (4 * h + k))) != 0 ? 0 : 4));
-                        }
-                    }
                 }
                 factors[0] = LittleEndian.f16(s, off + 108);
             }
@@ -84,6 +75,50 @@ enum SuperBlockFormat {
                         mins[j] = (bj4 >> 4) | ((LittleEndian.u8(s, sc + j) >> 6) << 4);
                     }
                 }
+            }
+            case Q6_K -> {
+                for (int j = 0; j < 16; j++) {
+                    scales[j] = LittleEndian.i8(s, off + 192 + j);
+                }
+                factors[0] = LittleEndian.f16(s, off + 208);
+            }
+            case IQ4_XS -> {
+                factors[0] = LittleEndian.f16(s, off);
+                int scalesH = LittleEndian.u16(s, off + 2);
+                for (int ib = 0; ib < 8; ib++) {
+                    int low = (LittleEndian.u8(s, off + 4 + ib / 2) >> (4 * (ib % 2))) & 0xF;
+                    scales[ib] = (low | ((scalesH >> (2 * ib)) & 3) << 4) - 32;
+                }
+            }
+        }
+    }
+
+    /** Fills {@code q[256]} with the block's small integers. */
+    void unpackQuants(MemorySegment s, long off, byte[] q) {
+        switch (this) {
+            case Q2_K -> {
+                for (int h = 0; h < 2; h++) {
+                    for (int l = 0; l < 32; l++) {
+                        int b = LittleEndian.u8(s, off + 16 + 32 * h + l);
+                        for (int k = 0; k < 4; k++) {
+                            q[128 * h + 32 * k + l] = (byte) ((b >> (2 * k)) & 3);
+                        }
+                    }
+                }
+            }
+            case Q3_K -> {
+                for (int h = 0; h < 2; h++) {
+                    for (int l = 0; l < 32; l++) {
+                        int b = LittleEndian.u8(s, off + 32 + 32 * h + l);
+                        int hm = LittleEndian.u8(s, off + l);
+                        for (int k = 0; k < 4; k++) {
+                            int v = (b >> (2 * k)) & 3;
+                            q[128 * h + 32 * k + l] = (byte) (v - ((hm & (1 << (4 * h + k))) != 0 ? 0 : 4));
+                        }
+                    }
+                }
+            }
+            case Q4_K, Q5_K -> {
                 boolean five = this == Q5_K;
                 long qs = off + (five ? 48 : 16);
                 for (int c = 0; c < 4; c++) {
@@ -116,17 +151,9 @@ enum SuperBlockFormat {
                         q[e + 96] = (byte) (((b >> 4) | (((hb >> 6) & 3) << 4)) - 32);
                     }
                 }
-                for (int j = 0; j < 16; j++) {
-                    scales[j] = LittleEndian.i8(s, off + 192 + j);
-                }
-                factors[0] = LittleEndian.f16(s, off + 208);
             }
             case IQ4_XS -> {
-                factors[0] = LittleEndian.f16(s, off);
-                int scalesH = LittleEndian.u16(s, off + 2);
                 for (int ib = 0; ib < 8; ib++) {
-                    int low = (LittleEndian.u8(s, off + 4 + ib / 2) >> (4 * (ib % 2))) & 0xF;
-                    scales[ib] = (low | ((scalesH >> (2 * ib)) & 3) << 4) - 32;
                     for (int j = 0; j < 16; j++) {
                         int b = LittleEndian.u8(s, off + 8 + 16 * ib + j);
                         q[32 * ib + j] = LegacyBlockFormat.IQ4_VALUES[b & 0xF];
@@ -135,5 +162,62 @@ enum SuperBlockFormat {
                 }
             }
         }
+    }
+
+    /**
+     * Elements {@code e .. e+15} (e a multiple of 16) of the super-block at {@code off} as the same integers
+     * {@link #unpackQuants} writes, decoded in a vector register. A chunk never straddles two sub-blocks.
+     */
+    ByteVector quants(MemorySegment s, long off, int e) {
+        return switch (this) {
+            case Q2_K -> q2k(s, off, e);
+            case Q3_K -> q3k(s, off, e);
+            case Q4_K -> q4k(s, off, e);
+            case Q5_K -> q5k(s, off, e);
+            case Q6_K -> q6k(s, off, e);
+            case IQ4_XS -> iq4xs(s, off, e);
+        };
+    }
+
+    // element e = 128 * h + 32 * k + l: half h of the super-block, quarter k of the half, l0 = e % 32 the chunk start
+
+    static ByteVector q2k(MemorySegment s, long off, int e) {
+        return KernelSpecies.bytes(s, off + 16 + 32 * (e >> 7) + (e & 31))
+                .lanewise(VectorOperators.LSHR, 2 * ((e >> 5) & 3)).and((byte) 3);
+    }
+
+    static ByteVector q3k(MemorySegment s, long off, int e) {
+        int k = (e >> 5) & 3;
+        int h = e >> 7;
+        ByteVector low = KernelSpecies.bytes(s, off + 32 + 32 * h + (e & 31)).lanewise(VectorOperators.LSHR, 2 * k)
+                .and((byte) 3);
+        VectorMask<Byte> highClear = KernelSpecies.bytes(s, off + (e & 31)).and((byte) (1 << (4 * h + k)))
+                .compare(VectorOperators.EQ, (byte) 0);
+        return low.sub((byte) 4, highClear);
+    }
+
+    static ByteVector q4k(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 16 + 32 * (e >> 6) + (e & 31), (e >> 5) & 1);
+    }
+
+    static ByteVector q5k(MemorySegment s, long off, int e) {
+        int c = e >> 6;
+        int half = (e >> 5) & 1;
+        VectorMask<Byte> fifth = KernelSpecies.bytes(s, off + 16 + (e & 31)).and((byte) (1 << (2 * c + half)))
+                .compare(VectorOperators.NE, (byte) 0);
+        return KernelSpecies.nibbles(s, off + 48 + 32 * c + (e & 31), half).add((byte) 16, fifth);
+    }
+
+    static ByteVector q6k(MemorySegment s, long off, int e) {
+        int k = (e >> 5) & 3;
+        int h = e >> 7;
+        ByteVector low = KernelSpecies.nibbles(s, off + 64 * h + 32 * (k & 1) + (e & 31), k >> 1);
+        ByteVector high = KernelSpecies.bytes(s, off + 128 + 32 * h + (e & 31)).lanewise(VectorOperators.LSHR, 2 * k)
+                .and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+        return low.or(high).sub((byte) 32);
+    }
+
+    static ByteVector iq4xs(MemorySegment s, long off, int e) {
+        return KernelSpecies.nibbles(s, off + 8 + 16 * (e >> 5), (e >> 4) & 1).selectFrom(KernelSpecies.IQ4_TABLE);
     }
 }

@@ -52,13 +52,18 @@ final class SuperBlockKernel implements RowKernel {
             float dx = x.scales[b];
             sumf += (factors[0] * dx) * isum;
             if (format.hasMins) {
-                int msum = 0;
-                for (int g = 0; g < 16; g++) {
-                    msum += x.groupSums[16 * b + g] * mins[g / groupsPerSub];
-                }
-                sumf -= (factors[1] * dx) * msum;
+                sumf -= (factors[1] * dx) * minSum(x, b, mins, groupsPerSub);
             }
         }
         return sumf;
+    }
+
+    /** {@code sum_g bsums_x[g] * min[sub-block of g]} over the 16 groups of super-block {@code b}: exact. */
+    static int minSum(QuantizedVector x, int b, int[] mins, int groupsPerSub) {
+        int msum = 0;
+        for (int g = 0; g < 16; g++) {
+            msum += x.groupSums[16 * b + g] * mins[g / groupsPerSub];
+        }
+        return msum;
     }
 }

@@ -6,7 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 dot products and axpy with the Vector API, and a scalar path used when the incubator module is not
+ * Float32 dot products and axpy with the Vector API ({@link KernelSpecies#FLOAT}), and a scalar path used when the incubator module is not
  * available (or {@code -Dbasalt.cpu.scalar=true}) and for the tails.
  */
 final class VectorMath {
@@ -17,18 +17,11 @@ final class VectorMath {
     private static final VectorSpecies<Float> SPECIES;
 
     static {
-        VectorSpecies<Float> species = null;
-        boolean ok = false;
-        if (!Boolean.getBoolean("basalt.cpu.scalar")) {
-            try {
-                species = FloatVector.SPECIES_PREFERRED;
-                ok = species.length() >= 4;
-            } catch (Throwable e) { // NoClassDefFoundError without --add-modules jdk.incubator.vector
-                ok = false;
-            }
-        }
+        // without --add-modules jdk.incubator.vector the Vector API classes are absent: scalar kernels then
+        boolean ok = !Boolean.getBoolean("basalt.cpu.scalar")
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         VECTORIZED = ok;
-        SPECIES = ok ? species : null;
+        SPECIES = ok ? KernelSpecies.FLOAT : null;
     }
 
     /** {@code sum_i w[i] * x[xOffset + i]}, w being {@code n} little-endian float32 at byte {@code offset}. */
@@ -54,25 +47,13 @@ final class VectorMath {
             FloatVector b = FloatVector.fromArray(sp, x, xOffset + i);
             acc = a.fma(b, acc);
         }
-        float s = sumLanes(acc);
+        float s = KernelSpecies.sumLanes(acc);
         for (; i < n; i++) {
             s += w.get(dev.basalt.tensor.codec.LittleEndian.FLOAT, offset + 4L * i) * x[xOffset + i];
         }
         return s;
     }
 
-    /**
-     * The lanes added in lane order. Not {@code reduceLanes(ADD)}: its order is unspecified and differs between
-     * the interpreted fallback and the compiled intrinsic, which would make the same call give different bits
-     * before and after warm-up.
-     */
-    private static float sumLanes(FloatVector v) {
-        float s = 0;
-        for (int i = 0; i < v.length(); i++) {
-            s += v.lane(i);
-        }
-        return s;
-    }
 
     /** {@code sum_i a[aOffset + i] * b[bOffset + i]}. */
     static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
@@ -85,7 +66,7 @@ final class VectorMath {
             for (; i < bound; i += sp.length()) {
                 acc = FloatVector.fromArray(sp, a, aOffset + i).fma(FloatVector.fromArray(sp, b, bOffset + i), acc);
             }
-            s = sumLanes(acc);
+            s = KernelSpecies.sumLanes(acc);
         } else {
             s = 0;
         }
