@@ -1,6 +1,7 @@
 package dev.basalt.examples;
 
 import dev.basalt.gguf.ModelFormatException;
+import dev.basalt.gguf.manifest.ManifestException;
 import java.io.FileNotFoundException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import java.util.List;
  * (1 for a failure, 2 for a wrong command line); {@code --debug} anywhere adds the stack trace.
  */
 public final class Basalt {
-    private static final List<Command> COMMANDS = List.of(new RunCommand(), new InspectCommand(), new TokenizeCommand());
+    private static final List<Command> COMMANDS = List.of(new RunCommand(), new InspectCommand(), new TokenizeCommand(),
+            new ManifestCommand());
 
     private Basalt() {
     }
@@ -67,7 +69,7 @@ public final class Basalt {
 
     /** One line that says what went wrong, without a stack trace. */
     static String describe(Throwable e) {
-        if (e instanceof ModelFormatException) {
+        if (e instanceof ModelFormatException || e instanceof ManifestException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException n) {

@@ -6,6 +6,7 @@ import dev.basalt.engine.Generator;
 import dev.basalt.engine.Model;
 import dev.basalt.engine.ModelOptions;
 import dev.basalt.engine.SamplingOptions;
+import dev.basalt.gguf.manifest.ModelManifest;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -44,6 +45,8 @@ final class RunCommand implements Command {
                   --ctx N                context length (default: the model's, capped by a 1 GiB KV cache)
                   --no-bos               do not add BOS to the prompt
                   --parse-special        turn special-token text in the prompt into tokens
+                  --verify MANIFEST      refuse the model unless its size and SHA-256 match MANIFEST
+                                         (basalt manifest create); hashing shows a progress bar on a terminal
                 The summary (prompt and generated tokens, prefill and decode tokens/s, load time) goes to stderr.""";
     }
 
@@ -57,6 +60,7 @@ final class RunCommand implements Command {
         int threads = 0;
         int ctx = 0;
         List<String> stops = new ArrayList<>();
+        Path manifest = null;
         while (a.hasNext()) {
             String opt = a.next();
             try {
@@ -78,6 +82,7 @@ final class RunCommand implements Command {
                     case "-c", "--ctx" -> ctx = a.intValue(opt);
                     case "--no-bos" -> gen.addSpecial(false);
                     case "--parse-special" -> gen.parseSpecial(true);
+                    case "--verify" -> manifest = Path.of(a.value(opt));
                     default -> throw new UsageException("unknown option " + opt);
                 }
             } catch (IllegalArgumentException e) {
@@ -100,6 +105,9 @@ final class RunCommand implements Command {
             modelOptions = ModelOptions.defaults().withThreads(threads).withContextLength(ctx);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+        if (manifest != null) {
+            ModelManifest.read(manifest).verifyModel(modelPath, ProgressBar.onTerminal(err, "verifying"));
         }
         long t0 = System.nanoTime();
         try (Model model = Model.load(modelPath, modelOptions); Generator generator = model.newGenerator(options)) {
