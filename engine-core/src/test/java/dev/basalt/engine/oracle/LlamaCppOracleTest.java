@@ -71,6 +71,25 @@ class LlamaCppOracleTest {
     }
 
     @Test
+    void promptLastLogitsIsTheLastRowOfPromptLogitsOnAnyNumberOfThreads() {
+        float[] last;
+        try (LlamaCppOracle oracle = LlamaCppOracle.open(model, 64)) {
+            float[][] rows = oracle.promptLogits(PROMPT);
+            last = rows[rows.length - 1];
+            assertArrayEquals(last, oracle.promptLastLogits(PROMPT)); // same batch, same sums
+        }
+        try (LlamaCppOracle twoThreads = LlamaCppOracle.open(model, 64, 2)) {
+            float[] parallel = twoThreads.promptLastLogits(PROMPT);
+            // ggml splits rows among threads; only the split of attention's sums may differ.
+            for (int i = 0; i < last.length; i++) {
+                assertEquals(last[i], parallel[i], 1e-4f, "id " + i);
+            }
+            assertEquals(PROMPT.length, twoThreads.position());
+        }
+        assertThrows(IllegalArgumentException.class, () -> LlamaCppOracle.open(model, 64, 0));
+    }
+
+    @Test
     void misuseFailsClearly() {
         LlamaCppOracle oracle = LlamaCppOracle.open(model, 16);
         assertThrows(IllegalStateException.class, () -> oracle.decodeOne(5), "decodeOne before a prompt");
