@@ -37,6 +37,7 @@ public final class BenchCommand implements Command {
                   --rounds N         measured rounds; medians are reported (default 3)
                   --warmup N         uncounted rounds first (default 1)
                   --json             print JSON instead of the table
+                  --bandwidth-mib N  buffer of the bandwidth measurement (default: 4 x the last-level cache, >= 512)
                 Also measures the memory bandwidth (streaming read) and each engine's share of it while decoding.""";
     }
 
@@ -51,6 +52,7 @@ public final class BenchCommand implements Command {
         int gen = 64;
         int rounds = 3;
         int warmup = 1;
+        long bandwidthBytes = MemoryBandwidth.bufferBytes();
         while (a.hasNext()) {
             String opt = a.next();
             switch (opt) {
@@ -68,6 +70,7 @@ public final class BenchCommand implements Command {
                 case "-r", "--rounds" -> rounds = a.intValue(opt);
                 case "--warmup" -> warmup = a.intValue(opt);
                 case "--json" -> json = true;
+                case "--bandwidth-mib" -> bandwidthBytes = a.longValue(opt) << 20;
                 default -> throw new UsageException("unknown option " + opt);
             }
         }
@@ -80,11 +83,14 @@ public final class BenchCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        if (bandwidthBytes < 1 << 20) {
+            throw new UsageException("--bandwidth-mib must be at least 1");
+        }
         if (!Files.isRegularFile(modelPath)) {
             throw new NoSuchFileException(modelPath.toString());
         }
         WeightFootprint weights = WeightFootprint.of(modelPath);
-        double bandwidth = MemoryBandwidth.measure(threads, MemoryBandwidth.bufferBytes());
+        double bandwidth = MemoryBandwidth.measure(threads, bandwidthBytes);
         List<InferenceEngine> engines = new ArrayList<>();
         try {
             BasaltEngine basalt = new BasaltEngine(modelPath, threads, settings.contextLength());
