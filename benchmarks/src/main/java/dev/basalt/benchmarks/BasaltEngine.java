@@ -41,6 +41,15 @@ final class BasaltEngine implements InferenceEngine {
         session.forward(ids, false);
     }
 
+    /** Forgets the tokens from {@code position} on, keeping the cache before it (a prompt decoded once). */
+    void rewind(int position) {
+        session.rewind(position);
+    }
+
+    int position() {
+        return session.position();
+    }
+
     @Override
     public void decode(int id) {
         session.forward(new int[] {id}, false);

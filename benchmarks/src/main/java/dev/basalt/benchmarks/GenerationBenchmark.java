@@ -1,11 +1,7 @@
 package dev.basalt.benchmarks;
 
-import dev.basalt.engine.InferenceSession;
-import dev.basalt.engine.Model;
-import dev.basalt.engine.ModelOptions;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * End-to-end generation speed in tokens per second (one JMH operation is one token): prefill of a 256-token prompt
  * as one batch ({@code pp256}) and 64 single-token decodes after it ({@code tg64}), the workloads of
  * {@code basalt bench} on a synthetic model (write one with {@code ./basalt synth --shape llama-3.2-1b --type Q4_0
- * -o m.gguf}). Token ids are random, as in {@link SideBySideRun}. Run:
+ * -o m.gguf}), on the same random token ids. Run:
  * {@code java -jar benchmarks/target/benchmarks.jar Generation -p model=m.gguf -p threads=2}.
  */
 @State(Scope.Benchmark)
@@ -45,50 +41,39 @@ public class GenerationBenchmark {
     @Param("2")
     public int threads;
 
-    private Model loaded;
-    private InferenceSession session;
-    private int[] prompt;
-    private int[] generated;
+    private BasaltEngine engine;
+    private SideBySideRun.Tokens tokens;
 
     @Setup
     public void load() throws IOException {
         if (model.isEmpty()) {
             throw new IllegalArgumentException("pass the model: -p model=<file.gguf> (./basalt synth writes one)");
         }
-        loaded = Model.load(Path.of(model), ModelOptions.defaults().withThreads(threads).withContextLength(PROMPT + GENERATED));
-        session = loaded.newSession(PROMPT + GENERATED);
-        SplittableRandom random = new SplittableRandom(42);
-        int vocab = loaded.config().vocabSize();
-        prompt = random.ints(PROMPT, 0, vocab).toArray();
-        generated = random.ints(GENERATED, 0, vocab).toArray();
+        engine = new BasaltEngine(Path.of(model), threads, PROMPT + GENERATED);
+        tokens = SideBySideRun.Tokens.random(PROMPT, GENERATED, engine.vocabSize());
     }
 
     @TearDown
     public void close() {
-        session.close();
-        loaded.close();
+        engine.close();
     }
 
     @Benchmark
     @OperationsPerInvocation(PROMPT)
-    public float[] prefill() {
-        session.rewind(0);
-        return session.forward(prompt, false);
+    public void prefill() {
+        engine.prefill(tokens.prompt()); // fills the KV cache: work the JIT cannot drop
     }
 
-    /** Decodes after the prompt, which the first call fills in once; later calls rewind to its end. */
+    /** Decodes after the prompt, which the first call (a warm-up) fills in once; later calls rewind to its end. */
     @Benchmark
     @OperationsPerInvocation(GENERATED)
-    public float[] decode() {
-        if (session.position() < PROMPT) {
-            session.rewind(0);
-            session.forward(prompt, false);
+    public void decode() {
+        if (engine.position() < PROMPT) {
+            engine.prefill(tokens.prompt());
         }
-        session.rewind(PROMPT);
-        float[] logits = null;
-        for (int id : generated) {
-            logits = session.forward(new int[] {id}, false);
+        engine.rewind(PROMPT);
+        for (int id : tokens.generated()) {
+            engine.decode(id);
         }
-        return logits;
     }
 }

@@ -28,14 +28,23 @@ final class SideBySideRun {
         }
     }
 
+    /** The token ids both engines run: BOS-free random ids, the same for the same sizes. */
+    record Tokens(int[] prompt, int[] generated) {
+        static Tokens random(int promptTokens, int genTokens, int vocabSize) {
+            SplittableRandom random = new SplittableRandom(42);
+            return new Tokens(random.ints(promptTokens, 0, vocabSize).toArray(),
+                    random.ints(genTokens, 0, vocabSize).toArray());
+        }
+    }
+
     private SideBySideRun() {
     }
 
     /** Runs {@code engines} (already loaded with {@code settings.contextLength()}) and returns one result each. */
     static List<EngineResult> run(List<InferenceEngine> engines, Settings settings, int vocabSize) {
-        SplittableRandom random = new SplittableRandom(42);
-        int[] prompt = random.ints(settings.promptTokens(), 0, vocabSize).toArray();
-        int[] generated = random.ints(settings.genTokens(), 0, vocabSize).toArray();
+        Tokens tokens = Tokens.random(settings.promptTokens(), settings.genTokens(), vocabSize);
+        int[] prompt = tokens.prompt();
+        int[] generated = tokens.generated();
         int n = engines.size();
         double[][] prefill = new double[n][settings.rounds()];
         double[][] decode = new double[n][settings.rounds()];
