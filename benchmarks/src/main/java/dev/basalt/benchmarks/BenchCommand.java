@@ -7,6 +7,7 @@ import dev.basalt.examples.Command;
 import dev.basalt.examples.UsageException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -99,7 +100,8 @@ public final class BenchCommand implements Command {
                 engines.add(new LlamaCppEngine(modelPath, threads, settings.contextLength()));
             }
             List<EngineResult> results = SideBySideRun.run(engines, settings, basalt.vocabSize());
-            BenchReport report = new BenchReport(modelPath.toString(), weights, settings, bandwidth, results);
+            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            BenchReport report = new BenchReport(modelPath.toString(), weights, settings, bandwidth, results, load);
             if (json) {
                 ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
                 out.println(mapper.writeValueAsString(report.json(mapper)));

@@ -12,9 +12,15 @@ import java.util.Optional;
  * and each engine's share of it while decoding. Printed as a table or as JSON.
  *
  * @param bandwidth bytes per second of a streaming read on {@code settings.threads()} threads
+ * @param systemLoad the one-minute load average at the end of the run (the engines' own threads included)
  */
 record BenchReport(String model, WeightFootprint weights, SideBySideRun.Settings settings, double bandwidth,
-        List<EngineResult> results) {
+        List<EngineResult> results, double systemLoad) {
+
+    /** More runnable threads than processors: other work competed for the cores, the figures are noisy. */
+    boolean contended() {
+        return systemLoad > 1.25 * Runtime.getRuntime().availableProcessors();
+    }
 
     /** Basalt's median divided by llama.cpp's, for prefill and decode; empty unless both ran. */
     Optional<double[]> ratios() {
@@ -53,6 +59,10 @@ record BenchReport(String model, WeightFootprint weights, SideBySideRun.Settings
         }
         ratios().ifPresent(q -> s.append(String.format(Locale.ROOT, "%-27s %11.2fx %11.2fx%n", "basalt / llama.cpp",
                 q[0], q[1])));
+        if (contended()) {
+            s.append(String.format(Locale.ROOT, "note: system load %.1f on %d processors: other work competed for the"
+                    + " cores, the figures are noisy%n", systemLoad, Runtime.getRuntime().availableProcessors()));
+        }
         return s.toString();
     }
 
@@ -67,6 +77,8 @@ record BenchReport(String model, WeightFootprint weights, SideBySideRun.Settings
         root.put("rounds", settings.rounds());
         root.put("warmup_rounds", settings.warmup());
         root.put("memory_bandwidth_bytes_per_s", bandwidth);
+        root.put("system_load", systemLoad);
+        root.put("contended", contended());
         ArrayNode engines = root.putArray("engines");
         for (EngineResult r : results) {
             ObjectNode e = engines.addObject();

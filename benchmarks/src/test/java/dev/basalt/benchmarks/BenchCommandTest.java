@@ -110,6 +110,7 @@ class BenchCommandTest {
             assertEquals(16, json.get("prompt_tokens").asInt());
             assertEquals(4, json.get("gen_tokens").asInt());
             assertTrue(json.get("memory_bandwidth_bytes_per_s").asDouble() > 1e8, r.out());
+            assertTrue(json.get("system_load").isNumber() && json.get("contended").isBoolean(), r.out());
             assertTrue(json.get("weight_bytes_per_token").asLong() > 128256L * 256, "tied embeddings are read whole");
             JsonNode engines = json.get("engines");
             assertEquals(2, engines.size());
