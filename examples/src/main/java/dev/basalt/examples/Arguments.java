@@ -3,30 +3,30 @@ package dev.basalt.examples;
 import java.util.List;
 
 /** Walks a command's arguments; option values are parsed with a usage error that names the option. */
-final class Arguments {
+public final class Arguments {
     private final List<String> args;
     private int next;
 
-    Arguments(List<String> args) {
+    public Arguments(List<String> args) {
         this.args = args;
     }
 
-    boolean hasNext() {
+    public boolean hasNext() {
         return next < args.size();
     }
 
-    String next() {
+    public String next() {
         return args.get(next++);
     }
 
-    String value(String option) {
+    public String value(String option) {
         if (!hasNext()) {
             throw new UsageException(option + " needs a value");
         }
         return next();
     }
 
-    int intValue(String option) {
+    public int intValue(String option) {
         String v = value(option);
         try {
             return Integer.parseInt(v);
@@ -35,7 +35,7 @@ final class Arguments {
         }
     }
 
-    long longValue(String option) {
+    public long longValue(String option) {
         String v = value(option);
         try {
             return Long.parseLong(v);
@@ -44,7 +44,7 @@ final class Arguments {
         }
     }
 
-    float floatValue(String option) {
+    public float floatValue(String option) {
         String v = value(option);
         try {
             return Float.parseFloat(v);

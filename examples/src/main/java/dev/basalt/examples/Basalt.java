@@ -9,16 +9,24 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * The {@code basalt} command line. Errors reach the user as one line on stderr and a non-zero exit status
  * (1 for a failure, 2 for a wrong command line); {@code --debug} anywhere adds the stack trace.
  */
 public final class Basalt {
-    private static final List<Command> COMMANDS = List.of(new RunCommand(), new InspectCommand(), new TokenizeCommand(),
-            new ManifestCommand());
+    private static final List<Command> COMMANDS = commands();
 
     private Basalt() {
+    }
+
+    /** The built-in commands, then those other modules on the class path provide as services. */
+    private static List<Command> commands() {
+        List<Command> all = new ArrayList<>(List.of(new RunCommand(), new InspectCommand(), new TokenizeCommand(),
+                new ManifestCommand()));
+        ServiceLoader.load(Command.class).forEach(all::add);
+        return List.copyOf(all);
     }
 
     public static void main(String[] args) {

@@ -3,8 +3,12 @@ package dev.basalt.examples;
 import java.io.PrintStream;
 import java.util.List;
 
-/** One {@code basalt <command>}. */
-interface Command {
+/**
+ * One {@code basalt <command>}. Besides the built-in commands, {@link Basalt} runs those that other modules on the
+ * class path provide as services ({@code META-INF/services/dev.basalt.examples.Command}): the benchmarks module's
+ * {@code bench} and {@code synth}, which this module cannot depend on.
+ */
+public interface Command {
 
     String name();
 

@@ -1,8 +1,8 @@
 package dev.basalt.examples;
 
 /** The command line itself is wrong (unknown option, missing argument); exit status 2. */
-final class UsageException extends RuntimeException {
-    UsageException(String message) {
+public final class UsageException extends RuntimeException {
+    public UsageException(String message) {
         super(message);
     }
 }

@@ -18,8 +18,8 @@ import java.util.Arrays;
  * the reference implementation on any file, including ones a test writes itself.
  *
  * <p>Settings are those of the stored references in {@code testdata/models} (see its README): no GPU layers,
- * memory-mapped weights, K and V cache in float32, flash attention off, one thread, one sequence,
- * {@code n_ctx = n_batch = n_ubatch}. A prompt is decoded as one batch with logits at every position; each
+ * memory-mapped weights, K and V cache in float32, flash attention off, one thread (unless opened with more), one
+ * sequence, {@code n_ctx = n_batch = n_ubatch}. A prompt is decoded as one batch with logits at every position; each
  * further token is decoded alone at the next position. Greedy choice is the argmax of the raw logits, ties to
  * the lowest id.
  *
@@ -103,15 +103,27 @@ public final class LlamaCppOracle implements AutoCloseable {
     }
 
     /**
-     * Loads {@code gguf} into llama.cpp with a context of {@code nCtx} positions (also the largest prompt).
+     * Loads {@code gguf} into llama.cpp with a context of {@code nCtx} positions (also the largest prompt), computing
+     * on one thread.
      *
      * @throws LlamaCppUnavailableException when the native library cannot be loaded here
      * @throws LlamaCppException when llama.cpp refuses the file or cannot create the context; the message carries
      *         llama.cpp's own error lines
      */
     public static LlamaCppOracle open(Path gguf, int nCtx) {
+        return open(gguf, nCtx, 1);
+    }
+
+    /**
+     * Loads {@code gguf} as {@link #open(Path, int)} does, computing on {@code threads} threads (for prompts and
+     * single tokens alike). More than one thread makes ggml start native worker threads; benchmarks need them.
+     */
+    public static LlamaCppOracle open(Path gguf, int nCtx, int threads) {
         if (nCtx < 1) {
             throw new IllegalArgumentException("nCtx must be positive, got " + nCtx);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be positive, got " + threads);
         }
         LlamaCppLibrary lib = LlamaCppLibrary.get();
         MemorySegment model = loadModel(lib, gguf, false);
@@ -123,8 +135,8 @@ public final class LlamaCppOracle implements AutoCloseable {
             CTX_N_BATCH.set(p, 0L, nCtx);
             CTX_N_UBATCH.set(p, 0L, nCtx);
             CTX_N_SEQ_MAX.set(p, 0L, 1);
-            CTX_N_THREADS.set(p, 0L, 1);
-            CTX_N_THREADS_BATCH.set(p, 0L, 1);
+            CTX_N_THREADS.set(p, 0L, threads);
+            CTX_N_THREADS_BATCH.set(p, 0L, threads);
             CTX_TYPE_K.set(p, 0L, LlamaCppStructs.GGML_TYPE_F32);
             CTX_TYPE_V.set(p, 0L, LlamaCppStructs.GGML_TYPE_F32);
             CTX_FLASH_ATTN.set(p, 0L, false);
@@ -169,6 +181,11 @@ public final class LlamaCppOracle implements AutoCloseable {
                     + ": " + lib.log().problemsSince(mark));
         }
         return model;
+    }
+
+    /** The llama.cpp build this oracle runs, e.g. {@code b4916}. */
+    public static String build() {
+        return LlamaCppLibrary.BUILD;
     }
 
     /** The model file this oracle runs. */
@@ -219,7 +236,23 @@ public final class LlamaCppOracle implements AutoCloseable {
         }
         lib.kvSelfClear(context);
         nPast = 0;
-        return decode(ids);
+        return decode(ids, true);
+    }
+
+    /**
+     * Clears the KV cache and decodes {@code ids} as one batch, with logits only at the last position (as
+     * generation does, and without the cost of the output projection at every position).
+     *
+     * @return the logits after the last token, {@code [vocabSize()]}
+     */
+    public float[] promptLastLogits(int[] ids) {
+        checkContext();
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("empty prompt");
+        }
+        lib.kvSelfClear(context);
+        nPast = 0;
+        return decode(ids, false)[0];
     }
 
     /** Decodes {@code id} at the next position (after the prompt and earlier single tokens) and returns its logits. */
@@ -228,7 +261,7 @@ public final class LlamaCppOracle implements AutoCloseable {
         if (nPast == 0) {
             throw new IllegalStateException("decodeOne needs a prompt first (promptLogits or run)");
         }
-        return decode(new int[] {id})[0];
+        return decode(new int[] {id}, false)[0];
     }
 
     /**
@@ -253,8 +286,9 @@ public final class LlamaCppOracle implements AutoCloseable {
         return nPast;
     }
 
+    /** Decodes {@code ids} at the next positions; returns the logits of every token, or of the last one only. */
     @SuppressWarnings("restricted") // llama_get_logits_ith returns a bare pointer to n_vocab floats
-    private float[][] decode(int[] ids) {
+    private float[][] decode(int[] ids, boolean allLogits) {
         int n = ids.length;
         if (nPast + n > nCtx) {
             throw new IllegalArgumentException("decoding " + n + " tokens at position " + nPast
@@ -277,7 +311,7 @@ public final class LlamaCppOracle implements AutoCloseable {
                 pos.setAtIndex(JAVA_INT, i, nPast + i);
                 nSeqId.setAtIndex(JAVA_INT, i, 1);
                 seqId.setAtIndex(ADDRESS, i, seqId0);
-                logits.set(JAVA_BYTE, i, (byte) 1);
+                logits.set(JAVA_BYTE, i, (byte) (allLogits || i == n - 1 ? 1 : 0));
             }
             MemorySegment batch = arena.allocate(LlamaCppStructs.BATCH); // zeroed: embd = NULL
             BATCH_N_TOKENS.set(batch, 0L, n);
@@ -293,14 +327,15 @@ public final class LlamaCppOracle implements AutoCloseable {
             }
         }
         nPast += n;
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) {
+        int first = allLogits ? 0 : n - 1;
+        float[][] out = new float[n - first][];
+        for (int i = first; i < n; i++) {
             MemorySegment row = lib.getLogitsIth(context, i);
             if (row.equals(MemorySegment.NULL)) {
                 throw new LlamaCppException("llama.cpp returned no logits for output " + i + " of " + file + ": "
                         + lib.log().problemsSince(mark));
             }
-            out[i] = row.reinterpret(nVocab * JAVA_FLOAT.byteSize()).toArray(JAVA_FLOAT);
+            out[i - first] = row.reinterpret(nVocab * JAVA_FLOAT.byteSize()).toArray(JAVA_FLOAT);
         }
         return out;
     }

@@ -71,6 +71,30 @@ class LlamaCppOracleTest {
     }
 
     @Test
+    void promptLastLogitsIsTheLastRowOfPromptLogitsOnAnyNumberOfThreads() {
+        // One output row is a mat-vec and many rows a mat-mat, which ggml may sum in another order; threads split
+        // rows among themselves. Hence 1e-4, far below the logits' spread of several units.
+        float[] last;
+        try (LlamaCppOracle oracle = LlamaCppOracle.open(model, 64)) {
+            float[][] rows = oracle.promptLogits(PROMPT);
+            last = rows[rows.length - 1];
+            assertClose(last, oracle.promptLastLogits(PROMPT));
+        }
+        try (LlamaCppOracle twoThreads = LlamaCppOracle.open(model, 64, 2)) {
+            assertClose(last, twoThreads.promptLastLogits(PROMPT));
+            assertEquals(PROMPT.length, twoThreads.position());
+        }
+        assertThrows(IllegalArgumentException.class, () -> LlamaCppOracle.open(model, 64, 0));
+    }
+
+    private static void assertClose(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4f, "id " + i);
+        }
+    }
+
+    @Test
     void misuseFailsClearly() {
         LlamaCppOracle oracle = LlamaCppOracle.open(model, 16);
         assertThrows(IllegalStateException.class, () -> oracle.decodeOne(5), "decodeOne before a prompt");
