@@ -122,10 +122,11 @@ public final class Generator implements AutoCloseable {
     }
 
     /**
-     * How many leading prompt tokens are already in the cache; at most all but the last, which must run again to
-     * give the logits of the first new token.
+     * How many leading tokens of {@code promptIds} a generation would take from the cache; at most all but the
+     * last, which must run again to give the logits of the first new token. A pool of generators can hand a prompt
+     * to the one that shares most of it.
      */
-    private int reusablePrefix(int[] promptIds) {
+    public int reusablePrefix(int[] promptIds) {
         int max = Math.min(cached.size(), promptIds.length - 1);
         int n = 0;
         while (n < max && cached.get(n) == promptIds[n]) {

@@ -1,7 +1,10 @@
 package dev.basalt.examples;
 
+import dev.basalt.engine.ContextOverflowException;
 import dev.basalt.gguf.ModelFormatException;
+import dev.basalt.tokenizer.template.TemplateException;
 import java.io.FileNotFoundException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -14,7 +17,8 @@ import java.util.List;
  * (1 for a failure, 2 for a wrong command line); {@code --debug} anywhere adds the stack trace.
  */
 public final class Basalt {
-    private static final List<Command> COMMANDS = List.of(new RunCommand(), new InspectCommand(), new TokenizeCommand());
+    private static final List<Command> COMMANDS = List.of(new RunCommand(), new ChatCommand(), new ServeCommand(),
+            new InspectCommand(), new TokenizeCommand());
 
     private Basalt() {
     }
@@ -27,6 +31,11 @@ public final class Basalt {
 
     /** Runs one command line and returns its exit status (for tests and embedding). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)} with this standard input. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         List<String> rest = new ArrayList<>(List.of(args));
         boolean debug = rest.remove("--debug");
         if (rest.isEmpty() || rest.get(0).equals("help") || rest.get(0).equals("--help") || rest.get(0).equals("-h")) {
@@ -51,7 +60,7 @@ public final class Basalt {
             return 0;
         }
         try {
-            return command.run(commandArgs, out, err);
+            return command.run(commandArgs, in, out, err);
         } catch (UsageException e) {
             err.println("basalt " + command.name() + ": " + e.getMessage());
             err.println(command.usage());
@@ -67,7 +76,7 @@ public final class Basalt {
 
     /** One line that says what went wrong, without a stack trace. */
     static String describe(Throwable e) {
-        if (e instanceof ModelFormatException) {
+        if (e instanceof ModelFormatException || e instanceof TemplateException || e instanceof ContextOverflowException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException n) {
