@@ -38,7 +38,7 @@ public final class ChatFormat {
         variables.put("eos_token", special.eos() == SpecialTokens.NONE ? "" : vocab.token(special.eos()));
         String after = textAfterAReply();
         int[] ids = after.isEmpty() ? new int[0] : tokenizer.encode(after, false, true);
-        if (ids.length > 0 && TokenAttr.isSpecial(vocab.attr(ids[0]))) {
+        if (ids.length > 0 && (vocab.is(ids[0], TokenAttr.CONTROL) || vocab.is(ids[0], TokenAttr.USER_DEFINED))) {
             endOfTurnTokens = Set.of(ids[0]);
             endOfTurnStrings = List.of();
         } else {

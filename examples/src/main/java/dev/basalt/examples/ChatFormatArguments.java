@@ -10,9 +10,10 @@ import java.nio.file.Path;
 
 /** {@code --template FILE}: a Jinja chat template that replaces (or stands in for) the model's own. */
 final class ChatFormatArguments {
+    // A text block loses its indentation; usage lines are indented by two.
     static final String USAGE = """
               --template FILE        a Jinja chat template to use instead of the model's own (needed when the
-                                     model has none, e.g. models/chatml.jinja for models/stories260K.gguf)""";
+                                     model has none, e.g. models/chatml.jinja for models/stories260K.gguf)""".indent(2).stripTrailing();
 
     private Path template;
 

@@ -7,9 +7,10 @@ import java.nio.file.Path;
 
 /** The options that say which model to load and how: {@code --model}, {@code --threads}, {@code --ctx}. */
 final class ModelArguments {
+    // A text block loses its indentation; usage lines are indented by two.
     static final String USAGE = """
               --threads N            compute threads (default: all processors)
-              --ctx N                context length (default: the model's, capped by a 1 GiB KV cache)""";
+              --ctx N                context length (default: the model's, capped by a 1 GiB KV cache)""".indent(2).stripTrailing();
 
     private Path model;
     private int threads;

@@ -7,6 +7,7 @@ import java.util.List;
 
 /** The options that say how text is generated, shared by {@code run} and {@code chat}. */
 final class SamplingArguments {
+    // A text block loses its indentation; usage lines are indented by two.
     static final String USAGE = """
               -n, --max-tokens N     tokens to generate (default 256; 0 = until the context is full)
               --temp T               temperature (default 0.8; 0 = greedy)
@@ -16,7 +17,7 @@ final class SamplingArguments {
               --repeat-penalty R     default 1.0 (off); --repeat-last-n N window (default 64)
               --frequency-penalty F  default 0; --presence-penalty P default 0
               --seed S               random seed (default: from the clock); same seed, same text
-              --stop TEXT            stop when TEXT is generated (repeatable)""";
+              --stop TEXT            stop when TEXT is generated (repeatable)""".indent(2).stripTrailing();
 
     private final GenerationOptions.Builder generation = GenerationOptions.builder();
     private SamplingOptions s = SamplingOptions.DEFAULTS.withSeed(System.nanoTime());

@@ -38,7 +38,8 @@ final class ServeCommand implements Command {
                   --model-id NAME        the model's name in the API (default: the file name without .gguf)
                 """ + ChatFormatArguments.USAGE + "\n" + ModelArguments.USAGE + """
 
-                                         (--ctx is each slot's context: the longest prompt plus completion)
+                                         (--ctx here: each slot's context, the longest prompt plus completion;
+                                         by default the model's, capped so that all slots fit --kv-memory)
                 Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions, GET /health, GET /metrics.
                 Ctrl-C (SIGINT) or SIGTERM stops generations, answers waiting requests and exits.""";
     }
@@ -48,13 +49,14 @@ final class ServeCommand implements Command {
         Arguments a = new Arguments(args);
         ModelArguments modelArguments = new ModelArguments();
         ChatFormatArguments template = new ChatFormatArguments();
-        String host = ServerOptions.DEFAULT_HOST;
-        int port = ServerOptions.DEFAULT_PORT;
+        ServerOptions defaults = ServerOptions.defaults("model");
+        String host = defaults.host();
+        int port = defaults.port();
         String apiKey = System.getenv("BASALT_API_KEY");
-        int parallel = 1;
-        int queue = 8;
-        long kvMemory = ServerOptions.DEFAULT_KV_CACHE_BUDGET;
-        long maxBody = ServerOptions.DEFAULT_MAX_BODY;
+        int parallel = defaults.parallel();
+        int queue = defaults.queue();
+        long kvMemory = defaults.kvCacheBudgetBytes();
+        long maxBody = defaults.maxBodyBytes();
         String modelId = null;
         while (a.hasNext()) {
             String opt = a.next();

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -45,7 +46,7 @@ final class CompletionHandler {
 
     /** What a request needs to know of the server. */
     record Context(Tokenizer tokenizer, ChatFormat chatFormat, SlotPool slots, ServerMetrics metrics, String modelId,
-            int contextLength, java.util.function.BooleanSupplier closing) {
+            int contextLength, BooleanSupplier closing) {
     }
 
     private final Kind kind;

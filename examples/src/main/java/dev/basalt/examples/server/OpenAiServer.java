@@ -117,9 +117,9 @@ public final class OpenAiServer implements AutoCloseable {
         long budgetPositions = options.kvCacheBudgetBytes() / options.parallel() / perPosition;
         int ctx = options.contextLength() > 0 ? options.contextLength()
                 : (int) Math.min(model.config().contextLength(), budgetPositions);
-        if (ctx < 2 || ctx > budgetPositions) {
+        if (ctx > budgetPositions) {
             throw new IllegalArgumentException(options.parallel() + " slots of " + ctx + " positions need "
-                    + options.parallel() * model.kvCacheBytes(Math.max(ctx, 2)) + " bytes of KV cache, more than the budget of "
+                    + options.parallel() * model.kvCacheBytes(ctx) + " bytes of KV cache, more than the budget of "
                     + options.kvCacheBudgetBytes() + " bytes: lower the context length or the parallel slots, or raise the budget");
         }
         return ctx;

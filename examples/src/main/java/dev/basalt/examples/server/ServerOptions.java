@@ -17,10 +17,10 @@ package dev.basalt.examples.server;
 public record ServerOptions(String host, int port, String apiKey, int parallel, int queue, int contextLength,
         long kvCacheBudgetBytes, long maxBodyBytes, String modelId) {
 
-    public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final int DEFAULT_PORT = 8080;
-    public static final long DEFAULT_KV_CACHE_BUDGET = 4L << 30;
-    public static final long DEFAULT_MAX_BODY = 1 << 20;
+    private static final String DEFAULT_HOST = "127.0.0.1";
+    private static final int DEFAULT_PORT = 8080;
+    private static final long DEFAULT_KV_CACHE_BUDGET = 4L << 30;
+    private static final long DEFAULT_MAX_BODY = 1 << 20;
 
     public ServerOptions {
         if (host == null || host.isBlank()) {
