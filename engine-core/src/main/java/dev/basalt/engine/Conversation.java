@@ -36,10 +36,6 @@ public final class Conversation implements AutoCloseable {
         return Collections.unmodifiableList(messages);
     }
 
-    public ChatFormat format() {
-        return format;
-    }
-
     /** Tokens held in the KV cache: what the next turn need not process again if the conversation still starts so. */
     public int cachedTokens() {
         return generator.cachedTokens();

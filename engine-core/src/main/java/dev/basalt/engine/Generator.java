@@ -36,15 +36,6 @@ public final class Generator implements AutoCloseable {
         return options;
     }
 
-    public Tokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    /** Positions of the session's KV cache. */
-    public int contextLength() {
-        return session.contextLength();
-    }
-
     /** Tokens currently held in the session's cache (the prompt and output of the last call, but its last token). */
     public int cachedTokens() {
         return cached.size();
