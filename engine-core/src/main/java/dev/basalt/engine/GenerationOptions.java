@@ -1,6 +1,8 @@
 package dev.basalt.engine;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a generation does: how tokens are sampled, how many at most, and what ends it early.
@@ -9,9 +11,11 @@ import java.util.List;
  * @param stopStrings text that ends generation when produced (not included in the output)
  * @param addSpecial add BOS (and EOS) to the prompt as the vocabulary asks
  * @param parseSpecial turn special-token text in the prompt into those tokens (for templated chat prompts)
+ * @param stopTokens token ids that end generation besides the vocabulary's EOS/EOT/EOM (a chat template's
+ *     end-of-turn token), not included in the output
  */
 public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<String> stopStrings, boolean addSpecial,
-        boolean parseSpecial) {
+        boolean parseSpecial, Set<Integer> stopTokens) {
 
     public GenerationOptions {
         if (maxTokens < 0) {
@@ -23,6 +27,16 @@ public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<St
                 throw new IllegalArgumentException("a stop string must not be empty");
             }
         }
+        stopTokens = Set.copyOf(stopTokens);
+    }
+
+    /** These options with more stop strings and stop tokens (duplicates dropped). */
+    public GenerationOptions withMoreStops(List<String> strings, Set<Integer> tokens) {
+        Set<String> allStrings = new LinkedHashSet<>(stopStrings);
+        allStrings.addAll(strings);
+        Set<Integer> allTokens = new LinkedHashSet<>(stopTokens);
+        allTokens.addAll(tokens);
+        return new GenerationOptions(sampling, maxTokens, List.copyOf(allStrings), addSpecial, parseSpecial, allTokens);
     }
 
     public static Builder builder() {
@@ -36,6 +50,7 @@ public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<St
         private List<String> stopStrings = List.of();
         private boolean addSpecial = true;
         private boolean parseSpecial = false;
+        private Set<Integer> stopTokens = Set.of();
 
         public Builder sampling(SamplingOptions s) {
             sampling = s;
@@ -92,6 +107,11 @@ public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<St
             return this;
         }
 
+        public Builder stopTokens(Set<Integer> ids) {
+            stopTokens = ids;
+            return this;
+        }
+
         public Builder addSpecial(boolean add) {
             addSpecial = add;
             return this;
@@ -103,7 +123,7 @@ public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<St
         }
 
         public GenerationOptions build() {
-            return new GenerationOptions(sampling, maxTokens, stopStrings, addSpecial, parseSpecial);
+            return new GenerationOptions(sampling, maxTokens, stopStrings, addSpecial, parseSpecial, stopTokens);
         }
     }
 }

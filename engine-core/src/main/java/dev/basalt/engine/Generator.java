@@ -3,17 +3,27 @@ package dev.basalt.engine;
 import dev.basalt.tokenizer.IntList;
 import dev.basalt.tokenizer.StreamingDetokenizer;
 import dev.basalt.tokenizer.Tokenizer;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
  * Generates text from a prompt with one {@link InferenceSession}: prefill the prompt in one batch, then sample
- * and decode token by token, streaming text as characters complete. Each call starts from an empty cache.
- * Not thread-safe; use one generator per thread (they may share the model).
+ * and decode token by token, streaming text as characters complete.
+ *
+ * <p>The session's cache is kept between calls: a prompt that starts with tokens the previous call already ran
+ * (the earlier turns of a chat, a shared system prompt) rewinds to the end of that shared prefix and runs only the
+ * rest. The output is the same as from an empty cache.
+ *
+ * <p>If {@code onToken} throws, generation stops there and the exception propagates; the generator stays usable
+ * (this is how a caller cancels, e.g. when the client of a stream has gone). Not thread-safe; use one generator per
+ * thread (they may share the model).
  */
 public final class Generator implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final InferenceSession session;
     private final GenerationOptions options;
+    /** The tokens whose keys and values are in the session's cache, in order (position i holds token i). */
+    private final IntList cached = new IntList();
 
     Generator(Tokenizer tokenizer, InferenceSession session, GenerationOptions options) {
         this.tokenizer = tokenizer;
@@ -21,8 +31,14 @@ public final class Generator implements AutoCloseable {
         this.options = options;
     }
 
+    /** The options {@link #generate(String, Consumer)} and {@link #generate(int[], Consumer)} use. */
     public GenerationOptions options() {
         return options;
+    }
+
+    /** Tokens currently held in the session's cache (the prompt and output of the last call, but its last token). */
+    public int cachedTokens() {
+        return cached.size();
     }
 
     /**
@@ -37,6 +53,14 @@ public final class Generator implements AutoCloseable {
 
     /** As {@link #generate(String, Consumer)}, from prompt token ids. */
     public GenerationResult generate(int[] promptIds, Consumer<GeneratedToken> onToken) {
+        return generate(promptIds, options, onToken);
+    }
+
+    /**
+     * As {@link #generate(int[], Consumer)} with other options for this call ({@code addSpecial} and
+     * {@code parseSpecial} do not apply to ids).
+     */
+    public GenerationResult generate(int[] promptIds, GenerationOptions options, Consumer<GeneratedToken> onToken) {
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("the prompt is empty (no tokens): give some text or enable BOS");
         }
@@ -45,7 +69,9 @@ public final class Generator implements AutoCloseable {
         if (needed > session.contextLength() || promptIds.length >= session.contextLength()) {
             throw ContextOverflowException.forGeneration(promptIds.length, options.maxTokens(), session.contextLength());
         }
-        session.rewind(0);
+        int reused = reusablePrefix(promptIds);
+        session.rewind(reused);
+        cached.truncate(reused);
         Sampler sampler = new Sampler(options.sampling(), tokenizer.vocabulary().size());
         for (int id : promptIds) {
             sampler.accept(id);
@@ -56,15 +82,15 @@ public final class Generator implements AutoCloseable {
         IntList generated = new IntList();
 
         long t0 = System.nanoTime();
-        float[] logits = session.forward(promptIds, false);
+        float[] logits = feed(Arrays.copyOfRange(promptIds, reused, promptIds.length));
         long prefill = System.nanoTime() - t0;
         long decodeStart = System.nanoTime();
-        StopReason reason = StopReason.MAX_TOKENS;
+        StopReason reason;
         while (true) {
             int token = sampler.sample(logits);
             sampler.accept(token);
             generated.add(token);
-            if (tokenizer.vocabulary().special().isEndOfGeneration(token)) {
+            if (tokenizer.vocabulary().special().isEndOfGeneration(token) || options.stopTokens().contains(token)) {
                 reason = StopReason.END_OF_GENERATION;
                 emit(onToken, token, stops.finish(detokenizer.flush()), text);
                 break;
@@ -80,10 +106,30 @@ public final class Generator implements AutoCloseable {
                 emit(onToken, token, stops.finish(detokenizer.flush()), text, true);
                 break;
             }
-            logits = session.forward(new int[] {token}, false);
+            logits = feed(new int[] {token});
         }
         long decode = System.nanoTime() - decodeStart;
-        return new GenerationResult(text.toString(), generated.toArray(), promptIds.length, reason, prefill, decode);
+        return new GenerationResult(text.toString(), generated.toArray(), promptIds.length, reused, reason, prefill, decode);
+    }
+
+    /**
+     * How many leading tokens of {@code promptIds} a generation would take from the cache; at most all but the
+     * last, which must run again to give the logits of the first new token. A pool of generators can hand a prompt
+     * to the one that shares most of it.
+     */
+    public int reusablePrefix(int[] promptIds) {
+        int max = Math.min(cached.size(), promptIds.length - 1);
+        int n = 0;
+        while (n < max && cached.get(n) == promptIds[n]) {
+            n++;
+        }
+        return n;
+    }
+
+    private float[] feed(int[] tokens) {
+        float[] logits = session.forward(tokens, false);
+        cached.addAll(tokens);
+        return logits;
     }
 
     private static void emit(Consumer<GeneratedToken> onToken, int token, String piece, StringBuilder text) {

@@ -170,6 +170,19 @@ public final class Model implements AutoCloseable {
         return new Generator(tokenizer(), newSession(contextLength), options);
     }
 
+    /**
+     * A conversation in {@code format} with its own session of {@code contextLength} positions (0: the default).
+     * {@code options} apply to every reply; the format adds its end-of-turn stops.
+     */
+    public Conversation newConversation(ChatFormat format, GenerationOptions options, int contextLength) {
+        return new Conversation(format, newGenerator(options, contextLength), options);
+    }
+
+    /** Bytes of one session's KV cache of {@code contextLength} positions. */
+    public long kvCacheBytes(int contextLength) {
+        return KvCache.bytesPerPosition(config) * contextLength;
+    }
+
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("model " + file.source() + " is closed");

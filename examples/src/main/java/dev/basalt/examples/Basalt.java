@@ -1,8 +1,11 @@
 package dev.basalt.examples;
 
+import dev.basalt.engine.ContextOverflowException;
 import dev.basalt.gguf.ModelFormatException;
 import dev.basalt.gguf.manifest.ManifestException;
+import dev.basalt.tokenizer.template.TemplateException;
 import java.io.FileNotFoundException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -23,8 +26,8 @@ public final class Basalt {
 
     /** The built-in commands, then those other modules on the class path provide as services. */
     private static List<Command> commands() {
-        List<Command> all = new ArrayList<>(List.of(new RunCommand(), new InspectCommand(), new TokenizeCommand(),
-                new ManifestCommand()));
+        List<Command> all = new ArrayList<>(List.of(new RunCommand(), new ChatCommand(), new ServeCommand(),
+                new InspectCommand(), new TokenizeCommand(), new ManifestCommand()));
         ServiceLoader.load(Command.class).forEach(all::add);
         return List.copyOf(all);
     }
@@ -37,6 +40,11 @@ public final class Basalt {
 
     /** Runs one command line and returns its exit status (for tests and embedding). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)} with this standard input. */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         List<String> rest = new ArrayList<>(List.of(args));
         boolean debug = rest.remove("--debug");
         if (rest.isEmpty() || rest.get(0).equals("help") || rest.get(0).equals("--help") || rest.get(0).equals("-h")) {
@@ -61,7 +69,7 @@ public final class Basalt {
             return 0;
         }
         try {
-            return command.run(commandArgs, out, err);
+            return command.run(commandArgs, in, out, err);
         } catch (UsageException e) {
             err.println("basalt " + command.name() + ": " + e.getMessage());
             err.println(command.usage());
@@ -77,7 +85,8 @@ public final class Basalt {
 
     /** One line that says what went wrong, without a stack trace. */
     static String describe(Throwable e) {
-        if (e instanceof ModelFormatException || e instanceof ManifestException) {
+        if (e instanceof ModelFormatException || e instanceof ManifestException || e instanceof TemplateException
+                || e instanceof ContextOverflowException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException n) {

@@ -1,5 +1,6 @@
 package dev.basalt.examples;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -26,4 +27,9 @@ public interface Command {
      * @throws Exception anything else, reported by {@link Basalt} as one line
      */
     int run(List<String> args, PrintStream out, PrintStream err) throws Exception;
+
+    /** As {@link #run(List, PrintStream, PrintStream)}, for a command that reads its standard input. */
+    default int run(List<String> args, InputStream in, PrintStream out, PrintStream err) throws Exception {
+        return run(args, out, err);
+    }
 }

@@ -82,6 +82,16 @@ class ManifestCommandTest {
         InspectCommandTest.Result unlisted = basalt("run", "--model", STORIES.toString(), "--verify", manifest.toString(), "--prompt", "x");
         assertEquals(1, unlisted.status());
         assertTrue(unlisted.err().contains("is not listed in manifest"), unlisted.err());
+
+        // serve and chat share the option: the tampered model is refused before a port opens or a turn is read.
+        InspectCommandTest.Result serve = basalt("serve", "--model", model.toString(), "--verify", manifest.toString(),
+                "--port", "0", "--template", "../models/chatml.jinja");
+        assertEquals(1, serve.status());
+        assertTrue(serve.err().startsWith("basalt serve: stories260K.gguf does not match manifest "), serve.err());
+        InspectCommandTest.Result chat = basalt("chat", "--model", model.toString(), "--verify", manifest.toString(),
+                "--template", "../models/chatml.jinja");
+        assertEquals(1, chat.status());
+        assertTrue(chat.err().startsWith("basalt chat: stories260K.gguf does not match manifest "), chat.err());
     }
 
     @Test

@@ -54,6 +54,14 @@ public final class IntList {
         size = 0;
     }
 
+    /** Keeps the first {@code newSize} values. */
+    public void truncate(int newSize) {
+        if (newSize < 0 || newSize > size) {
+            throw new IndexOutOfBoundsException(newSize);
+        }
+        size = newSize;
+    }
+
     public int[] toArray() {
         return Arrays.copyOf(values, size);
     }

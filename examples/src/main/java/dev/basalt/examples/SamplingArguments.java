@@ -1,0 +1,63 @@
+package dev.basalt.examples;
+
+import dev.basalt.engine.GenerationOptions;
+import dev.basalt.engine.SamplingOptions;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The options that say how text is generated, shared by {@code run} and {@code chat}. */
+final class SamplingArguments {
+    // A text block loses its indentation; usage lines are indented by two.
+    static final String USAGE = """
+              -n, --max-tokens N     tokens to generate (default 256; 0 = until the context is full)
+              --temp T               temperature (default 0.8; 0 = greedy)
+              --top-k K              default 40 (0 = off)
+              --top-p P              default 0.95 (1 = off)
+              --min-p P              default 0.05 (0 = off)
+              --repeat-penalty R     default 1.0 (off); --repeat-last-n N window (default 64)
+              --frequency-penalty F  default 0; --presence-penalty P default 0
+              --seed S               random seed (default: from the clock); same seed, same text
+              --stop TEXT            stop when TEXT is generated (repeatable)""".indent(2).stripTrailing();
+
+    private final GenerationOptions.Builder generation = GenerationOptions.builder();
+    private SamplingOptions s = SamplingOptions.DEFAULTS.withSeed(System.nanoTime());
+    private final List<String> stops = new ArrayList<>();
+
+    /** Takes {@code option} (and its value) if it is one of these; false if it is not. */
+    boolean parse(String option, Arguments a) {
+        try {
+            switch (option) {
+                case "-n", "--max-tokens" -> generation.maxTokens(a.intValue(option));
+                case "--temp" -> s = s.withTemperature(a.floatValue(option));
+                case "--top-k" -> s = s.withTopK(a.intValue(option));
+                case "--top-p" -> s = s.withTopP(a.floatValue(option));
+                case "--min-p" -> s = s.withMinP(a.floatValue(option));
+                case "--repeat-penalty" -> s = s.withRepeatPenalty(a.floatValue(option), s.penaltyWindow());
+                case "--repeat-last-n" -> s = s.withRepeatPenalty(s.repeatPenalty(), a.intValue(option));
+                case "--frequency-penalty" -> s = s.withFrequencyAndPresencePenalty(a.floatValue(option), s.presencePenalty());
+                case "--presence-penalty" -> s = s.withFrequencyAndPresencePenalty(s.frequencyPenalty(), a.floatValue(option));
+                case "--seed" -> s = s.withSeed(a.longValue(option));
+                case "--stop" -> stops.add(a.value(option));
+                default -> {
+                    return false;
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
+        }
+        return true;
+    }
+
+    /** The builder with these options applied, for command-specific ones. */
+    GenerationOptions.Builder builder() {
+        return generation.sampling(s).stopStrings(stops);
+    }
+
+    GenerationOptions build() {
+        try {
+            return builder().build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+}
