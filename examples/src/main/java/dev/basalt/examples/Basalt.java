@@ -2,6 +2,7 @@ package dev.basalt.examples;
 
 import dev.basalt.gguf.ModelFormatException;
 import dev.basalt.gguf.manifest.ManifestException;
+import dev.basalt.tensor.compute.BackendUnavailableException;
 import java.io.FileNotFoundException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ public final class Basalt {
     /** The built-in commands, then those other modules on the class path provide as services. */
     private static List<Command> commands() {
         List<Command> all = new ArrayList<>(List.of(new RunCommand(), new InspectCommand(), new TokenizeCommand(),
-                new ManifestCommand()));
+                new ManifestCommand(), new DevicesCommand()));
         ServiceLoader.load(Command.class).forEach(all::add);
         return List.copyOf(all);
     }
@@ -77,7 +78,7 @@ public final class Basalt {
 
     /** One line that says what went wrong, without a stack trace. */
     static String describe(Throwable e) {
-        if (e instanceof ModelFormatException || e instanceof ManifestException) {
+        if (e instanceof ModelFormatException || e instanceof ManifestException || e instanceof BackendUnavailableException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException n) {

@@ -42,6 +42,9 @@ final class RunCommand implements Command {
                   --seed S               random seed (default: from the clock); same seed, same text
                   --stop TEXT            stop when TEXT is generated (repeatable)
                   --threads N            compute threads (default: all processors)
+                  --backend NAME         cpu (default), opencl, or auto (a GPU backend when one can run here,
+                                         else the CPU, saying why); basalt devices lists them
+                  --device N             the backend's device number (default 0; see basalt devices)
                   --ctx N                context length (default: the model's, capped by a 1 GiB KV cache)
                   --no-bos               do not add BOS to the prompt
                   --parse-special        turn special-token text in the prompt into tokens
@@ -59,6 +62,8 @@ final class RunCommand implements Command {
         SamplingOptions s = SamplingOptions.DEFAULTS.withSeed(System.nanoTime());
         int threads = 0;
         int ctx = 0;
+        String backend = "cpu";
+        int device = 0;
         List<String> stops = new ArrayList<>();
         Path manifest = null;
         while (a.hasNext()) {
@@ -80,6 +85,8 @@ final class RunCommand implements Command {
                     case "--stop" -> stops.add(a.value(opt));
                     case "-t", "--threads" -> threads = a.intValue(opt);
                     case "-c", "--ctx" -> ctx = a.intValue(opt);
+                    case "--backend" -> backend = a.value(opt);
+                    case "--device" -> device = a.intValue(opt);
                     case "--no-bos" -> gen.addSpecial(false);
                     case "--parse-special" -> gen.parseSpecial(true);
                     case "--verify" -> manifest = Path.of(a.value(opt));
@@ -102,7 +109,8 @@ final class RunCommand implements Command {
         ModelOptions modelOptions;
         try {
             options = gen.sampling(s).stopStrings(stops).build();
-            modelOptions = ModelOptions.defaults().withThreads(threads).withContextLength(ctx);
+            modelOptions = ModelOptions.defaults().withThreads(threads).withContextLength(ctx).withBackend(backend)
+                    .withDevice(device);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -112,6 +120,9 @@ final class RunCommand implements Command {
         long t0 = System.nanoTime();
         try (Model model = Model.load(modelPath, modelOptions); Generator generator = model.newGenerator(options)) {
             long loadNanos = System.nanoTime() - t0;
+            if (model.backendFallback() != null) {
+                err.println("basalt run: " + model.backendFallback());
+            }
             out.print(prompt);
             out.flush();
             GenerationResult r = generator.generate(prompt, token -> {
