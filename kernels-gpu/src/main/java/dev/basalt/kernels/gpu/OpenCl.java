@@ -182,12 +182,22 @@ final class OpenCl {
     }
 
     String platformInfo(MemorySegment platform, int param) {
+        return queryString("clGetPlatformInfo", (size, value, sizeRet) ->
+                (int) getPlatformInfo.invokeExact(platform, param, size, value, sizeRet));
+    }
+
+    /** An info call of the usual two-step form: ask for the size, then for the value (a C string). */
+    @FunctionalInterface
+    private interface InfoCall {
+        int call(long size, MemorySegment value, MemorySegment sizeRet) throws Throwable;
+    }
+
+    private static String queryString(String call, InfoCall info) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment size = a.allocate(JAVA_LONG);
-            check("clGetPlatformInfo", (int) getPlatformInfo.invokeExact(platform, param, 0L, MemorySegment.NULL, size));
+            check(call, info.call(0L, MemorySegment.NULL, size));
             MemorySegment value = a.allocate(Math.max(1, size.get(JAVA_LONG, 0)));
-            check("clGetPlatformInfo", (int) getPlatformInfo.invokeExact(platform, param, value.byteSize(), value,
-                    MemorySegment.NULL));
+            check(call, info.call(value.byteSize(), value, MemorySegment.NULL));
             return value.getString(0, StandardCharsets.UTF_8).trim();
         } catch (Throwable t) {
             throw rethrow(t);
@@ -222,16 +232,8 @@ final class OpenCl {
     }
 
     String deviceString(MemorySegment device, int param) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment size = a.allocate(JAVA_LONG);
-            check("clGetDeviceInfo", (int) getDeviceInfo.invokeExact(device, param, 0L, MemorySegment.NULL, size));
-            MemorySegment value = a.allocate(Math.max(1, size.get(JAVA_LONG, 0)));
-            check("clGetDeviceInfo", (int) getDeviceInfo.invokeExact(device, param, value.byteSize(), value,
-                    MemorySegment.NULL));
-            return value.getString(0, StandardCharsets.UTF_8).trim();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return queryString("clGetDeviceInfo", (size, value, sizeRet) ->
+                (int) getDeviceInfo.invokeExact(device, param, size, value, sizeRet));
     }
 
     /** A numeric device property of {@code bytes} bytes (4: cl_uint, 8: cl_ulong, size_t, cl_bitfield). */
@@ -364,17 +366,8 @@ final class OpenCl {
     }
 
     String buildLog(MemorySegment program, MemorySegment device) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment size = a.allocate(JAVA_LONG);
-            check("clGetProgramBuildInfo", (int) getProgramBuildInfo.invokeExact(program, device, CL_PROGRAM_BUILD_LOG,
-                    0L, MemorySegment.NULL, size));
-            MemorySegment log = a.allocate(Math.max(1, size.get(JAVA_LONG, 0)));
-            check("clGetProgramBuildInfo", (int) getProgramBuildInfo.invokeExact(program, device, CL_PROGRAM_BUILD_LOG,
-                    log.byteSize(), log, MemorySegment.NULL));
-            return log.getString(0, StandardCharsets.UTF_8).trim();
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return queryString("clGetProgramBuildInfo", (size, value, sizeRet) ->
+                (int) getProgramBuildInfo.invokeExact(program, device, CL_PROGRAM_BUILD_LOG, size, value, sizeRet));
     }
 
     MemorySegment createKernel(MemorySegment program, String name) {

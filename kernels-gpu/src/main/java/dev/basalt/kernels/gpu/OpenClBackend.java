@@ -1,7 +1,6 @@
 package dev.basalt.kernels.gpu;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.Tensor;
@@ -12,7 +11,6 @@ import dev.basalt.tensor.compute.RopeConfig;
 import dev.basalt.tensor.compute.WeightMatrix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -176,7 +174,7 @@ public final class OpenClBackend implements Backend {
         }
         int units = m.cols() / m.deviceType.blockSize() * unitsPerBlock(m.deviceType);
         context.launch("get_rows_" + kernelSuffix(m.deviceType), new long[] {units, tokenIds.length}, null,
-                m.buffer, ids.upload(tokenIds), buffer(out), m.cols());
+                m.buffer, ids.upload(MemorySegment.ofArray(tokenIds)), buffer(out), m.cols());
     }
 
     @Override
@@ -226,8 +224,8 @@ public final class OpenClBackend implements Backend {
             return;
         }
         float thetaScale = (float) StrictMath.pow(rope.freqBase(), -2.0f / dims);
-        DeviceBuffer pos = positions.upload(Arrays.copyOf(tokenPositions, tokens));
-        DeviceBuffer factors = rope.freqFactors() != null ? ropeFactors.upload(rope.freqFactors()) : pos;
+        DeviceBuffer pos = positions.upload(MemorySegment.ofArray(tokenPositions).asSlice(0, (long) tokens * Integer.BYTES));
+        DeviceBuffer factors = rope.freqFactors() != null ? ropeFactors.upload(MemorySegment.ofArray(rope.freqFactors())) : pos;
         context.launch("rope", new long[] {(long) tokens * heads, dims / 2}, null, buffer(x), pos, factors,
                 rope.freqFactors() != null ? 1 : 0, heads, headDim, dims, thetaScale, rope.positionScale(),
                 rope.magnitude(), rope.neox() ? 1 : 0);
@@ -322,39 +320,25 @@ public final class OpenClBackend implements Backend {
      * same positions and factors to every layer, so the upload (which waits for the queue) happens once per step.
      */
     private final class HostInput {
-        private Object last;
+        private MemorySegment last = MemorySegment.NULL;
         private DeviceBuffer buffer;
 
-        DeviceBuffer upload(int[] values) {
-            if (last instanceof int[] l && Arrays.equals(l, values)) {
+        /** {@code values}: a heap segment over the caller's array ({@link MemorySegment#ofArray}). */
+        DeviceBuffer upload(MemorySegment values) {
+            if (last.byteSize() == values.byteSize() && last.mismatch(values) == -1) {
                 return buffer;
             }
-            try (Arena a = Arena.ofConfined()) {
-                store(a.allocateFrom(JAVA_INT, values));
-            }
-            last = values.clone();
-            return buffer;
-        }
-
-        DeviceBuffer upload(float[] values) {
-            if (last instanceof float[] l && Arrays.equals(l, values)) {
-                return buffer;
-            }
-            try (Arena a = Arena.ofConfined()) {
-                store(a.allocateFrom(JAVA_FLOAT, values));
-            }
-            last = values.clone();
-            return buffer;
-        }
-
-        private void store(MemorySegment host) {
-            if (buffer == null || buffer.bytes() < host.byteSize()) {
+            if (buffer == null || buffer.bytes() < values.byteSize()) {
                 if (buffer != null) {
                     buffer.release();
                 }
-                buffer = context.buffer(Math.max(host.byteSize(), 256), false);
+                buffer = context.buffer(Math.max(values.byteSize(), 256), false);
             }
-            context.write(host, buffer, 0);
+            try (Arena a = Arena.ofConfined()) {
+                context.write(a.allocate(values.byteSize()).copyFrom(values), buffer, 0);
+            }
+            last = MemorySegment.ofArray(values.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            return buffer;
         }
     }
 }
