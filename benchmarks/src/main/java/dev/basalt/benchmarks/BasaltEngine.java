@@ -12,8 +12,13 @@ final class BasaltEngine implements InferenceEngine {
     private final InferenceSession session;
 
     BasaltEngine(Path gguf, int threads, int contextLength) throws IOException {
-        this.model = Model.load(gguf, ModelOptions.defaults().withThreads(threads).withContextLength(contextLength));
-        this.session = model.newSession(contextLength);
+        this(gguf, ModelOptions.defaults().withThreads(threads).withContextLength(contextLength));
+    }
+
+    /** On the backend and device {@code options} name (e.g. {@code opencl}). */
+    BasaltEngine(Path gguf, ModelOptions options) throws IOException {
+        this.model = Model.load(gguf, options);
+        this.session = model.newSession(options.contextLength());
     }
 
     /** The version and commit ./basalt passes as {@code -Dbasalt.build}, or "dev" when run otherwise. */
@@ -27,7 +32,7 @@ final class BasaltEngine implements InferenceEngine {
 
     @Override
     public String name() {
-        return "basalt";
+        return model.backendName().equals("cpu") ? "basalt" : "basalt-" + model.backendName();
     }
 
     @Override

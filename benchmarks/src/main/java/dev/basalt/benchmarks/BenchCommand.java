@@ -1,7 +1,10 @@
 package dev.basalt.benchmarks;
 
+import dev.basalt.engine.ModelOptions;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.basalt.engine.ModelOptions;
 import dev.basalt.examples.Arguments;
 import dev.basalt.examples.Command;
 import dev.basalt.examples.UsageException;
@@ -33,6 +36,7 @@ public final class BenchCommand implements Command {
                 usage: basalt bench --model <file.gguf> [--vs llama.cpp] [options]
                   --vs llama.cpp     also run llama.cpp (build b4916 through FFM), alternating with Basalt
                   --threads N        compute threads of both engines (default: all processors)
+                  --backend NAME     Basalt's backend: cpu (default), opencl, auto; --device N its device
                   --prompt N         prompt tokens, run as one batch (default 256)
                   --gen N            tokens decoded one by one after the prompt (default 64)
                   --rounds N         measured rounds; medians are reported (default 3)
@@ -49,6 +53,8 @@ public final class BenchCommand implements Command {
         boolean vsLlamaCpp = false;
         boolean json = false;
         int threads = Runtime.getRuntime().availableProcessors();
+        String backend = "cpu";
+        int device = 0;
         int prompt = 256;
         int gen = 64;
         int rounds = 3;
@@ -66,6 +72,8 @@ public final class BenchCommand implements Command {
                     vsLlamaCpp = true;
                 }
                 case "-t", "--threads" -> threads = a.intValue(opt);
+                case "--backend" -> backend = a.value(opt);
+                case "--device" -> device = a.intValue(opt);
                 case "-p", "--prompt" -> prompt = a.intValue(opt);
                 case "-n", "--gen" -> gen = a.intValue(opt);
                 case "-r", "--rounds" -> rounds = a.intValue(opt);
@@ -94,7 +102,8 @@ public final class BenchCommand implements Command {
         double bandwidth = MemoryBandwidth.measure(threads, bandwidthBytes);
         List<InferenceEngine> engines = new ArrayList<>();
         try {
-            BasaltEngine basalt = new BasaltEngine(modelPath, threads, settings.contextLength());
+            BasaltEngine basalt = new BasaltEngine(modelPath, ModelOptions.defaults().withThreads(threads)
+                    .withContextLength(settings.contextLength()).withBackend(backend).withDevice(device));
             engines.add(basalt);
             if (vsLlamaCpp) {
                 engines.add(new LlamaCppEngine(modelPath, threads, settings.contextLength()));

@@ -4,7 +4,6 @@ import dev.basalt.gguf.GgufFile;
 import dev.basalt.gguf.Metadata;
 import dev.basalt.gguf.MetadataException;
 import dev.basalt.gguf.ModelFormatException;
-import dev.basalt.kernels.cpu.CpuBackend;
 import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tokenizer.Tokenizer;
 import dev.basalt.tokenizer.TokenizerException;
@@ -33,10 +32,11 @@ public final class Model implements AutoCloseable {
     private final Transformer transformer;
     private final Tokenizer tokenizer;
     private final int defaultContextLength;
+    private final String backendFallback;
     private volatile boolean closed;
 
     private Model(GgufFile file, ModelFamily family, ModelConfig config, Backend backend, ModelWeights weights,
-            Tokenizer tokenizer, int defaultContextLength) {
+            Tokenizer tokenizer, int defaultContextLength, String backendFallback) {
         this.file = file;
         this.family = family;
         this.config = config;
@@ -45,6 +45,7 @@ public final class Model implements AutoCloseable {
         this.transformer = new Transformer(backend, family, config, weights);
         this.tokenizer = tokenizer;
         this.defaultContextLength = defaultContextLength;
+        this.backendFallback = backendFallback;
     }
 
     /** Loads {@code gguf} with {@link ModelOptions#defaults()}. */
@@ -80,12 +81,13 @@ public final class Model implements AutoCloseable {
             ModelTensors tensors = ModelTensors.validate(file, family, config);
             // A file without a vocabulary still runs on token ids; one with a broken vocabulary fails here.
             Tokenizer tokenizer = file.metadata().has("tokenizer.ggml.model") ? Tokenizers.fromGguf(file.metadata()) : null;
-            backend = createBackend(options);
+            ChosenBackend chosen = ChosenBackend.create(options);
+            backend = chosen.backend();
             ModelWeights weights = tensors.prepare(backend);
             int ctx = options.contextLength() > 0 ? options.contextLength()
                     : (int) Math.max(1, Math.min(config.contextLength(),
                             options.kvCacheBudgetBytes() / KvCache.bytesPerPosition(config)));
-            return new Model(file, family, config, backend, weights, tokenizer, ctx);
+            return new Model(file, family, config, backend, weights, tokenizer, ctx, chosen.fallback());
         } catch (RuntimeException | Error e) {
             if (backend != null) {
                 backend.close();
@@ -95,11 +97,17 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    private static Backend createBackend(ModelOptions options) {
-        return switch (options.backend()) {
-            case "cpu" -> new CpuBackend(options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors());
-            default -> throw new IllegalArgumentException("unknown backend '" + options.backend() + "'; available: cpu");
-        };
+    /** The name of the backend the model runs on ({@code "cpu"}, {@code "opencl"}). */
+    public String backendName() {
+        return backend.name();
+    }
+
+    /**
+     * Null, or why {@code --backend auto} ran on the CPU (e.g. "opencl unavailable: no OpenCL platform; running on
+     * the CPU"), for the application to tell its user.
+     */
+    public String backendFallback() {
+        return backendFallback;
     }
 
     public ModelConfig config() {

@@ -225,6 +225,19 @@ class ModelLoadingTest {
         assertTrue(e.getMessage().contains("tpu") && e.getMessage().contains("cpu"), e.getMessage());
     }
 
+    /** engine-core's own tests have no GPU module on the class path: auto runs on the CPU and says so. */
+    @Test
+    void autoWithoutAGpuBackendRunsOnTheCpuAndSaysWhy() throws IOException {
+        Path p = tinyLlama("auto", "llama", t -> { });
+        try (Model m = Model.load(p, ModelOptions.defaults().withBackend("auto"))) {
+            assertEquals("cpu", m.backendName());
+            assertEquals("no GPU backend on the class path; running on the CPU", m.backendFallback());
+        }
+        try (Model m = Model.load(p, ModelOptions.defaults())) {
+            assertEquals(null, m.backendFallback());
+        }
+    }
+
     @Tag("testdata")
     @Test
     void ggufVersion1IsAClearFormatError() {

@@ -69,7 +69,7 @@ final class ChatCommand implements Command {
         GenerationOptions options = sampling.build();
         Console console = System.console();
         boolean interactive = in == System.in && console != null && console.isTerminal();
-        try (Model model = Model.load(modelPath, modelArguments.options())) {
+        try (Model model = modelArguments.load(modelPath, name(), err)) {
             ChatFormat format = template.resolve(model);
             try (Conversation conversation = model.newConversation(format, options, modelArguments.contextLength())) {
                 if (system != null) {

@@ -1,5 +1,6 @@
 package dev.basalt.examples;
 
+import dev.basalt.engine.Model;
 import dev.basalt.engine.ModelOptions;
 import dev.basalt.gguf.manifest.ModelIntegrityException;
 import dev.basalt.gguf.manifest.ModelManifest;
@@ -10,7 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * The options that say which model to load and how: {@code --model}, {@code --threads}, {@code --ctx}, and
+ * The options that say which model to load and how: {@code --model}, {@code --threads}, {@code --ctx},
+ * {@code --backend}, {@code --device}, and
  * {@code --verify}, which refuses a model whose size or SHA-256 differs from its manifest entry.
  */
 final class ModelArguments {
@@ -18,6 +20,9 @@ final class ModelArguments {
     static final String USAGE = """
               --threads N            compute threads (default: all processors)
               --ctx N                context length (default: the model's, capped by a 1 GiB KV cache)
+              --backend NAME         cpu (default), opencl, or auto (a GPU backend when one can run here,
+                                     else the CPU, saying why); basalt devices lists them
+              --device N             the backend's device number (default 0; see basalt devices)
               --verify MANIFEST      refuse the model unless its size and SHA-256 match MANIFEST
                                      (basalt manifest create); hashing shows a progress bar on a terminal""".indent(2).stripTrailing();
 
@@ -25,6 +30,8 @@ final class ModelArguments {
     private int threads;
     private int contextLength;
     private Path manifest;
+    private String backend = "cpu";
+    private int device;
 
     /** Takes {@code option} (and its value) if it is one of these; false if it is not. */
     boolean parse(String option, Arguments a) {
@@ -33,6 +40,8 @@ final class ModelArguments {
             case "-t", "--threads" -> threads = a.intValue(option);
             case "-c", "--ctx" -> contextLength = a.intValue(option);
             case "--verify" -> manifest = Path.of(a.value(option));
+            case "--backend" -> backend = a.value(option);
+            case "--device" -> device = a.intValue(option);
             default -> {
                 return false;
             }
@@ -65,9 +74,22 @@ final class ModelArguments {
 
     ModelOptions options() {
         try {
-            return ModelOptions.defaults().withThreads(threads).withContextLength(contextLength);
+            return ModelOptions.defaults().withThreads(threads).withContextLength(contextLength).withBackend(backend)
+                    .withDevice(device);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * Loads the model at {@code path} with these options; when {@code --backend auto} fell back to the CPU, says so
+     * on {@code err} (one line, prefixed by the command's name).
+     */
+    Model load(Path path, String command, PrintStream err) throws IOException {
+        Model model = Model.load(path, options());
+        if (model.backendFallback() != null) {
+            err.println("basalt " + command + ": " + model.backendFallback());
+        }
+        return model;
     }
 }

@@ -4,7 +4,6 @@ import dev.basalt.engine.GenerationOptions;
 import dev.basalt.engine.GenerationResult;
 import dev.basalt.engine.Generator;
 import dev.basalt.engine.Model;
-import dev.basalt.engine.ModelOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -59,9 +58,8 @@ final class RunCommand implements Command {
         }
         sampling.builder().addSpecial(addBos).parseSpecial(parseSpecial);
         GenerationOptions options = sampling.build();
-        ModelOptions modelOptions = modelArguments.options();
         long t0 = System.nanoTime();
-        try (Model model = Model.load(modelPath, modelOptions); Generator generator = model.newGenerator(options)) {
+        try (Model model = modelArguments.load(modelPath, name(), err); Generator generator = model.newGenerator(options)) {
             long loadNanos = System.nanoTime() - t0;
             out.print(prompt);
             out.flush();

@@ -85,7 +85,7 @@ final class ServeCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Model model = Model.load(modelPath, modelArguments.options());
+        Model model = modelArguments.load(modelPath, name(), err);
         OpenAiServer server;
         try {
             ChatFormat format = template.resolveIfAny(model);

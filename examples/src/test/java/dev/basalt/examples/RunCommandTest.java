@@ -34,6 +34,28 @@ class RunCommandTest {
                 + " decode [0-9.]+ tok/s, load [0-9]+ ms$").matcher(r.err().strip()).matches(), r.err());
     }
 
+    /**
+     * {@code --backend auto}: the OpenCL backend where it can run (CI installs PoCL), else the CPU with one line
+     * saying why; the greedy story is the same either way.
+     */
+    @Test
+    void autoBackendTellsTheSameStory() {
+        InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "Once upon a time",
+                "-n", "32", "--temp", "0", "--backend", "auto");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("Once upon a time, there was a little girl named Lily. She loved to play outside in the park."
+                + " One day, she saw", r.out().strip());
+        String first = r.errLines().get(0);
+        assertTrue(r.errLines().size() == 1 || first.matches("basalt run: opencl unavailable: .+; running on the CPU"), r.err());
+    }
+
+    @Test
+    void anUnknownBackendNamesTheAvailableOnes() {
+        InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "x", "--backend", "tpu");
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains("unknown backend 'tpu'; available: cpu, opencl, auto"), r.err());
+    }
+
     @Test
     void seededSamplingRepeats() {
         String[] args = {"run", "--model", "../models/stories260K.gguf", "--prompt", "Once", "-n", "30", "--seed", "5",
