@@ -14,11 +14,15 @@ public final class Generator implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final InferenceSession session;
     private final GenerationOptions options;
+    /** End-of-generation ids the model's generation config adds to the vocabulary's own (sorted). */
+    private final int[] extraEndIds;
 
-    Generator(Tokenizer tokenizer, InferenceSession session, GenerationOptions options) {
+    Generator(Tokenizer tokenizer, InferenceSession session, GenerationOptions options, int[] extraEndIds) {
         this.tokenizer = tokenizer;
         this.session = session;
         this.options = options;
+        this.extraEndIds = extraEndIds.clone();
+        java.util.Arrays.sort(this.extraEndIds);
     }
 
     public GenerationOptions options() {
@@ -64,7 +68,8 @@ public final class Generator implements AutoCloseable {
             int token = sampler.sample(logits);
             sampler.accept(token);
             generated.add(token);
-            if (tokenizer.vocabulary().special().isEndOfGeneration(token)) {
+            if (tokenizer.vocabulary().special().isEndOfGeneration(token)
+                    || java.util.Arrays.binarySearch(extraEndIds, token) >= 0) {
                 reason = StopReason.END_OF_GENERATION;
                 emit(onToken, token, stops.finish(detokenizer.flush()), text);
                 break;
