@@ -1,5 +1,6 @@
 package dev.basalt.benchmarks;
 
+import dev.basalt.engine.convert.QuantizationRecipe;
 import dev.basalt.gguf.GgufWriter;
 import dev.basalt.gguf.MetadataValue;
 import dev.basalt.gguf.TensorContent;
@@ -34,7 +35,7 @@ public final class SyntheticModel {
     private static final int CHUNK_VALUES = 1 << 18;
 
     private final ModelShape shape;
-    private final WeightFormat format;
+    private final QuantizationRecipe format;
     private final Llama3Vocabulary vocabulary;
     private final long seed;
 
@@ -49,7 +50,7 @@ public final class SyntheticModel {
         }
     }
 
-    public SyntheticModel(ModelShape shape, WeightFormat format, Llama3Vocabulary vocabulary, long seed) {
+    public SyntheticModel(ModelShape shape, QuantizationRecipe format, Llama3Vocabulary vocabulary, long seed) {
         if (vocabulary.size() != shape.vocabSize()) {
             throw new IllegalArgumentException("shape " + shape.name() + " needs " + shape.vocabSize() + " tokens, the "
                     + "vocabulary has " + vocabulary.size());
@@ -98,7 +99,7 @@ public final class SyntheticModel {
     }
 
     private Weight weight(String name, int layer, long rowLength, long rows, double std) {
-        return new Weight(name, new long[] {rowLength, rows}, format.typeOf(name, layer, shape), 0, std);
+        return new Weight(name, new long[] {rowLength, rows}, format.typeOf(name, new long[] {rowLength, rows}, shape.layers(), shape.tied()), 0, std);
     }
 
     /** The bytes of tensor data the file will hold. */

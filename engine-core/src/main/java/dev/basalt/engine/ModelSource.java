@@ -38,6 +38,16 @@ public interface ModelSource extends AutoCloseable {
      */
     Tensor tensor(String name);
 
+    /** The ggml shape of tensor {@code name}, without copying anything. */
+    default long[] shape(String name) {
+        return tensor(name).shape();
+    }
+
+    /** The type {@link #tensor(String)} has, without copying anything. */
+    default dev.basalt.tensor.GgmlType type(String name) {
+        return tensor(name).type();
+    }
+
     /** As {@link #tensor(String)}, but a copy a transform needs lives in {@code copies} (the caller's lifetime). */
     Tensor tensor(String name, Arena copies);
 

@@ -202,6 +202,18 @@ public final class HuggingFaceModel implements ModelSource {
     }
 
     @Override
+    public long[] shape(String name) {
+        Entry e = entry(name);
+        return e.generated != null ? new long[] {e.generated.length} : view(name, e).shape();
+    }
+
+    @Override
+    public GgmlType type(String name) {
+        Entry e = entry(name);
+        return e.generated != null || e.transform == Transform.NORM_PLUS_ONE ? GgmlType.F32 : view(name, e).type();
+    }
+
+    @Override
     public Tensor tensor(String name, Arena arena) {
         Entry e = entry(name);
         if (e.generated != null) {
