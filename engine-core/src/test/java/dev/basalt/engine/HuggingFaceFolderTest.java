@@ -88,6 +88,46 @@ class HuggingFaceFolderTest {
         }
     }
 
+    /**
+     * generation_config.json: its sampling is the model's default (a user's choice wins), it reaches a converted GGUF
+     * as general.sampling.*, and its eos_token_id list ends generation: here the list names the token llama.cpp
+     * generates first after prompt A, so greedy generation stops right there.
+     */
+    @org.junit.jupiter.api.Test
+    void generationConfigDefaultsAreHonoured() throws IOException {
+        Path folder = HfFolderFixture.write("llama", tmp.resolve("llama"), 1);
+        com.fasterxml.jackson.databind.JsonNode ref = ArchReferenceTest.reference("llama-F32");
+        int firstGenerated = ref.get("prompts").get(0).get("generated_ids").get(0).asInt();
+        java.nio.file.Files.writeString(folder.resolve("generation_config.json"), "{\"do_sample\": true, "
+                + "\"temperature\": 0.6, \"top_p\": 0.9, \"top_k\": 20, \"eos_token_id\": [508, " + firstGenerated + "]}");
+        try (Model m = Model.load(folder, ModelOptions.defaults().withContextLength(512))) {
+            GenerationDefaults d = m.generationDefaults();
+            assertEquals(0.6f, d.temperature());
+            assertEquals(0.9f, d.topP());
+            assertEquals(20, d.topK());
+            assertArrayEquals(new int[] {508, firstGenerated}, d.endOfGenerationIds());
+            SamplingOptions applied = d.applyTo(SamplingOptions.DEFAULTS.withTopK(5), false, false, true);
+            assertEquals(0.6f, applied.temperature());
+            assertEquals(0.9f, applied.topP());
+            assertEquals(5, applied.topK(), "the user's top-k wins");
+            try (Generator g = m.newGenerator(GenerationOptions.builder().greedy().maxTokens(16).build())) {
+                GenerationResult r = g.generate(LlamaCppReferenceTest.ints(ref.get("prompts").get(0).get("prompt_ids")), t -> { });
+                assertEquals(StopReason.END_OF_GENERATION, r.stopReason());
+                assertArrayEquals(new int[] {firstGenerated}, r.tokens());
+            }
+        }
+        Path out = tmp.resolve("llama.gguf");
+        try (ModelSource hf = ModelSource.open(folder)) {
+            new dev.basalt.engine.convert.GgufConverter(dev.basalt.engine.convert.QuantizationRecipe.parse("F16"), false, 1)
+                    .convert(hf, out, dev.basalt.engine.convert.ConversionProgress.NONE);
+        }
+        try (GgufFile f = GgufFile.open(out)) {
+            assertEquals(0.6f, f.metadata().getFloat("general.sampling.temp"));
+            assertEquals(20, f.metadata().getInt("general.sampling.top_k"));
+            assertEquals(GenerationDefaults.fromMetadata(f.metadata()).topP(), 0.9f);
+        }
+    }
+
     static float[] floats(Tensor t) {
         float[] v = new float[(int) t.elementCount()];
         t.type().codec().dequantize(t.data(), 0, v, 0, v.length);

@@ -25,17 +25,18 @@ final class RunCommand implements Command {
 
     @Override
     public String summary() {
-        return "generate text from a prompt with a GGUF model, streaming it";
+        return "generate text from a prompt with a GGUF model or Hugging Face folder, streaming it";
     }
 
     @Override
     public String usage() {
         return """
-                usage: basalt run --model <file.gguf> --prompt "text" [options]
+                usage: basalt run --model <file.gguf | hf-folder> --prompt "text" [options]
                   -n, --max-tokens N     tokens to generate (default 256; 0 = until the context is full)
-                  --temp T               temperature (default 0.8; 0 = greedy)
-                  --top-k K              default 40 (0 = off)
-                  --top-p P              default 0.95 (1 = off)
+                  --temp T               temperature (default: the model's generation_config.json or GGUF
+                                         general.sampling.temp, else 0.8; 0 = greedy)
+                  --top-k K              default: the model's, else 40 (0 = off)
+                  --top-p P              default: the model's, else 0.95 (1 = off)
                   --min-p P              default 0.05 (0 = off)
                   --repeat-penalty R     default 1.0 (off); --repeat-last-n N window (default 64)
                   --frequency-penalty F  default 0; --presence-penalty P default 0
@@ -61,6 +62,9 @@ final class RunCommand implements Command {
         int ctx = 0;
         List<String> stops = new ArrayList<>();
         Path manifest = null;
+        boolean userTemperature = false;
+        boolean userTopK = false;
+        boolean userTopP = false;
         while (a.hasNext()) {
             String opt = a.next();
             try {
@@ -68,9 +72,18 @@ final class RunCommand implements Command {
                     case "-m", "--model" -> modelPath = Path.of(a.value(opt));
                     case "-p", "--prompt" -> prompt = a.value(opt);
                     case "-n", "--max-tokens" -> gen.maxTokens(a.intValue(opt));
-                    case "--temp" -> s = s.withTemperature(a.floatValue(opt));
-                    case "--top-k" -> s = s.withTopK(a.intValue(opt));
-                    case "--top-p" -> s = s.withTopP(a.floatValue(opt));
+                    case "--temp" -> {
+                        s = s.withTemperature(a.floatValue(opt));
+                        userTemperature = true;
+                    }
+                    case "--top-k" -> {
+                        s = s.withTopK(a.intValue(opt));
+                        userTopK = true;
+                    }
+                    case "--top-p" -> {
+                        s = s.withTopP(a.floatValue(opt));
+                        userTopP = true;
+                    }
                     case "--min-p" -> s = s.withMinP(a.floatValue(opt));
                     case "--repeat-penalty" -> s = s.withRepeatPenalty(a.floatValue(opt), s.penaltyWindow());
                     case "--repeat-last-n" -> s = s.withRepeatPenalty(s.repeatPenalty(), a.intValue(opt));
@@ -90,7 +103,7 @@ final class RunCommand implements Command {
             }
         }
         if (modelPath == null) {
-            throw new UsageException("which model? (--model <file.gguf>)");
+            throw new UsageException("which model? (--model <file.gguf> or a Hugging Face folder)");
         }
         if (prompt == null) {
             throw new UsageException("which prompt? (--prompt \"text\")");
@@ -98,10 +111,9 @@ final class RunCommand implements Command {
         if (!Files.exists(modelPath)) {
             throw new NoSuchFileException(modelPath.toString());
         }
-        GenerationOptions options;
         ModelOptions modelOptions;
         try {
-            options = gen.sampling(s).stopStrings(stops).build();
+            gen.sampling(s).stopStrings(stops).build(); // checks the options before the model loads
             modelOptions = ModelOptions.defaults().withThreads(threads).withContextLength(ctx);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -110,7 +122,9 @@ final class RunCommand implements Command {
             ModelManifest.read(manifest).verifyModel(modelPath, ProgressBar.onTerminal(err, "verifying"));
         }
         long t0 = System.nanoTime();
-        try (Model model = Model.load(modelPath, modelOptions); Generator generator = model.newGenerator(options)) {
+        try (Model model = Model.load(modelPath, modelOptions);
+                Generator generator = model.newGenerator(gen.sampling(model.generationDefaults()
+                        .applyTo(s, userTemperature, userTopP, userTopK)).build())) {
             long loadNanos = System.nanoTime() - t0;
             out.print(prompt);
             out.flush();
