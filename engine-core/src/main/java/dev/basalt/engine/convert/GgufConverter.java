@@ -3,7 +3,6 @@ package dev.basalt.engine.convert;
 import dev.basalt.engine.ModelSource;
 import dev.basalt.gguf.GgufWriter;
 import dev.basalt.gguf.MetadataValue;
-import dev.basalt.gguf.TensorContent;
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.Tensor;
 import java.io.IOException;

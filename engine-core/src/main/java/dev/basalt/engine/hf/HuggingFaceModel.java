@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -303,12 +302,5 @@ public final class HuggingFaceModel implements ModelSource {
             copies.close();
             weights.close();
         }
-    }
-
-    /** The HF tensor names, by GGUF name, for tests and {@code inspect}. */
-    public Map<String, String> hfNames() {
-        Map<String, String> out = new LinkedHashMap<>();
-        entries.forEach((g, e) -> out.put(g, e.hfName));
-        return out;
     }
 }
