@@ -1,5 +1,6 @@
 package dev.basalt.benchmarks;
 
+import dev.basalt.engine.convert.QuantizationRecipe;
 import dev.basalt.examples.Arguments;
 import dev.basalt.examples.Command;
 import dev.basalt.examples.UsageException;
@@ -50,7 +51,7 @@ public final class SynthCommand implements Command {
     public int run(List<String> args, PrintStream out, PrintStream err) throws IOException {
         Arguments a = new Arguments(args);
         ModelShape shape = null;
-        WeightFormat format = null;
+        QuantizationRecipe format = null;
         Path output = null;
         Path tokenizer = defaultTokenizer();
         long seed = 1;
@@ -60,7 +61,7 @@ public final class SynthCommand implements Command {
             try {
                 switch (opt) {
                     case "--shape" -> shape = ModelShape.named(a.value(opt));
-                    case "--type" -> format = WeightFormat.parse(a.value(opt));
+                    case "--type" -> format = QuantizationRecipe.parse(a.value(opt));
                     case "-o", "--output" -> output = Path.of(a.value(opt));
                     case "--tokenizer" -> tokenizer = Path.of(a.value(opt));
                     case "--seed" -> seed = a.longValue(opt);

@@ -1,5 +1,6 @@
 package dev.basalt.benchmarks;
 
+import dev.basalt.engine.convert.QuantizationRecipe;
 import dev.basalt.gguf.GgufWriter;
 import dev.basalt.gguf.MetadataValue;
 import dev.basalt.gguf.TensorContent;
@@ -34,7 +35,7 @@ public final class SyntheticModel {
     private static final int CHUNK_VALUES = 1 << 18;
 
     private final ModelShape shape;
-    private final WeightFormat format;
+    private final QuantizationRecipe format;
     private final Llama3Vocabulary vocabulary;
     private final long seed;
 
@@ -49,7 +50,7 @@ public final class SyntheticModel {
         }
     }
 
-    public SyntheticModel(ModelShape shape, WeightFormat format, Llama3Vocabulary vocabulary, long seed) {
+    public SyntheticModel(ModelShape shape, QuantizationRecipe format, Llama3Vocabulary vocabulary, long seed) {
         if (vocabulary.size() != shape.vocabSize()) {
             throw new IllegalArgumentException("shape " + shape.name() + " needs " + shape.vocabSize() + " tokens, the "
                     + "vocabulary has " + vocabulary.size());
@@ -74,31 +75,32 @@ public final class SyntheticModel {
         if (s.ropeScalingFactor() > 0) {
             list.add(new Weight("rope_freqs.weight", new long[] {s.headDim() / 2}, GgmlType.F32, 0, 0));
         }
-        list.add(weight("token_embd.weight", -1, s.dim(), s.vocabSize(), s.tied() ? 0.1 : 1.0));
+        list.add(weight("token_embd.weight", s.dim(), s.vocabSize(), s.tied() ? 0.1 : 1.0));
         for (int l = 0; l < s.layers(); l++) {
             String p = "blk." + l + ".";
             list.add(new Weight(p + "attn_norm.weight", new long[] {s.dim()}, GgmlType.F32, 1, 0.1));
-            list.add(weight(p + "attn_q.weight", l, s.dim(), s.dim(), 1.3 / Math.sqrt(e)));
-            list.add(weight(p + "attn_k.weight", l, s.dim(), s.kvDim(), 1.3 / Math.sqrt(e)));
-            list.add(weight(p + "attn_v.weight", l, s.dim(), s.kvDim(), 1 / Math.sqrt(e)));
-            list.add(weight(p + "attn_output.weight", l, s.dim(), s.dim(), 1 / Math.sqrt(e)));
+            list.add(weight(p + "attn_q.weight", s.dim(), s.dim(), 1.3 / Math.sqrt(e)));
+            list.add(weight(p + "attn_k.weight", s.dim(), s.kvDim(), 1.3 / Math.sqrt(e)));
+            list.add(weight(p + "attn_v.weight", s.dim(), s.kvDim(), 1 / Math.sqrt(e)));
+            list.add(weight(p + "attn_output.weight", s.dim(), s.dim(), 1 / Math.sqrt(e)));
             list.add(new Weight(p + "ffn_norm.weight", new long[] {s.dim()}, GgmlType.F32, 1, 0.1));
-            list.add(weight(p + "ffn_gate.weight", l, s.dim(), s.ffn(), 1 / Math.sqrt(e)));
-            list.add(weight(p + "ffn_up.weight", l, s.dim(), s.ffn(), 1 / Math.sqrt(e)));
-            list.add(weight(p + "ffn_down.weight", l, s.ffn(), s.dim(), 1 / Math.sqrt(s.ffn())));
+            list.add(weight(p + "ffn_gate.weight", s.dim(), s.ffn(), 1 / Math.sqrt(e)));
+            list.add(weight(p + "ffn_up.weight", s.dim(), s.ffn(), 1 / Math.sqrt(e)));
+            list.add(weight(p + "ffn_down.weight", s.ffn(), s.dim(), 1 / Math.sqrt(s.ffn())));
         }
         // With tied embeddings the final norm makes up for token_embd's small scale, as in the recipe.
         double outputNormScale = s.tied() ? 3.5 : 1.0;
         list.add(new Weight("output_norm.weight", new long[] {s.dim()}, GgmlType.F32, outputNormScale,
                 0.1 * outputNormScale));
         if (!s.tied()) {
-            list.add(weight("output.weight", -1, s.dim(), s.vocabSize(), 4 / Math.sqrt(e)));
+            list.add(weight("output.weight", s.dim(), s.vocabSize(), 4 / Math.sqrt(e)));
         }
         return list;
     }
 
-    private Weight weight(String name, int layer, long rowLength, long rows, double std) {
-        return new Weight(name, new long[] {rowLength, rows}, format.typeOf(name, layer, shape), 0, std);
+    private Weight weight(String name, long rowLength, long rows, double std) {
+        return new Weight(name, new long[] {rowLength, rows},
+                format.typeOf(name, new long[] {rowLength, rows}, shape.layers(), shape.tied()), 0, std);
     }
 
     /** The bytes of tensor data the file will hold. */

@@ -1,5 +1,6 @@
 package dev.basalt.benchmarks;
 
+import dev.basalt.engine.convert.QuantizationRecipe;
 import dev.basalt.gguf.GgufFile;
 import dev.basalt.gguf.GgufTensorInfo;
 import dev.basalt.tensor.GgmlType;
@@ -30,7 +31,7 @@ record WeightFootprint(String format, long bytesPerToken) {
                     bytes += t.byteSize();
                 }
             }
-            String format = WeightFormat.nameOfFileType(file.metadata().getInt("general.file_type", -1))
+            String format = QuantizationRecipe.nameOfFileType(file.metadata().getInt("general.file_type", -1))
                     .orElseGet(() -> byType.entrySet().stream().max(Map.Entry.comparingByValue())
                             .map(e -> e.getKey().name()).orElse("empty"));
             return new WeightFootprint(format, bytes);

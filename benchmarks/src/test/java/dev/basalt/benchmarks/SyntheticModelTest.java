@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.basalt.engine.InferenceSession;
 import dev.basalt.engine.Model;
+import dev.basalt.engine.convert.QuantizationRecipe;
 import dev.basalt.engine.oracle.LlamaCppOracle;
 import dev.basalt.gguf.GgufFile;
 import dev.basalt.tensor.GgmlType;
@@ -42,7 +43,7 @@ class SyntheticModelTest {
     static void writeModel() throws Exception {
         vocabulary = Llama3Vocabulary.read(TestData.path("tokenizers", "llama3"));
         q4km = dir.resolve("tiny-q4km.gguf");
-        new SyntheticModel(ModelShape.named("llama-3-tiny"), WeightFormat.parse("Q4_K_M"), vocabulary, 7).write(q4km, 2);
+        new SyntheticModel(ModelShape.named("llama-3-tiny"), QuantizationRecipe.parse("Q4_K_M"), vocabulary, 7).write(q4km, 2);
     }
 
     @Test
@@ -97,7 +98,7 @@ class SyntheticModelTest {
         // For Llama 3.2 1B's 16 layers: the layers llama-quantize gives Q6_K attn_v and ffn_down.
         List<Integer> moreBits = new ArrayList<>();
         for (int l = 0; l < 16; l++) {
-            if (WeightFormat.parse("Q4_K_M").typeOf("blk." + l + ".attn_v.weight", l, ModelShape.named("llama-3.2-1b"))
+            if (QuantizationRecipe.parse("Q4_K_M").typeOf("blk." + l + ".attn_v.weight", new long[] {2048, 512}, 16, true)
                     == GgmlType.Q6_K) {
                 moreBits.add(l);
             }
@@ -107,7 +108,7 @@ class SyntheticModelTest {
 
     @Test
     void theSameArgumentsGiveTheSameBytesOnAnyNumberOfThreads() throws Exception {
-        SyntheticModel model = new SyntheticModel(ModelShape.named("llama-3-tiny"), WeightFormat.parse("q8_0"),
+        SyntheticModel model = new SyntheticModel(ModelShape.named("llama-3-tiny"), QuantizationRecipe.parse("q8_0"),
                 vocabulary, 3);
         Path one = dir.resolve("one.gguf");
         Path two = dir.resolve("two.gguf");
@@ -140,9 +141,9 @@ class SyntheticModelTest {
     void badArgumentsAreRefusedByName() {
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> ModelShape.named("gpt-5"));
         assertTrue(shape.getMessage().contains("llama-3.2-1b"), shape.getMessage());
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> WeightFormat.parse("Q9_9"));
+        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> QuantizationRecipe.parse("Q9_9"));
         assertTrue(type.getMessage().contains("Q9_9"), type.getMessage());
-        IllegalArgumentException lattice = assertThrows(IllegalArgumentException.class, () -> WeightFormat.parse("IQ2_XXS"));
+        IllegalArgumentException lattice = assertThrows(IllegalArgumentException.class, () -> QuantizationRecipe.parse("IQ2_XXS"));
         assertTrue(lattice.getMessage().contains("no quantizer"), lattice.getMessage());
     }
 }

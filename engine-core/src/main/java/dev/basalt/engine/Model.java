@@ -1,19 +1,21 @@
 package dev.basalt.engine;
 
-import dev.basalt.gguf.GgufFile;
 import dev.basalt.gguf.Metadata;
 import dev.basalt.gguf.MetadataException;
 import dev.basalt.gguf.ModelFormatException;
 import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tokenizer.Tokenizer;
 import dev.basalt.tokenizer.TokenizerException;
-import dev.basalt.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * A loaded model: the mapped GGUF file, its configuration, and its weights prepared by a compute backend (on the
- * CPU: views of the mapping, never copies).
+ * A loaded model: the mapped GGUF file or Hugging Face folder ({@link ModelSource}), its configuration, and its
+ * weights prepared by a compute backend (on the CPU: views of the mapping; copies only where a Hugging Face layout
+ * must be transformed, see {@link dev.basalt.engine.hf.HuggingFaceModel}).
  *
  * <p>Loading checks everything up front: the architecture ({@link UnsupportedModelException}), the metadata
  * ({@link MetadataException}), and the presence ({@link MissingTensorException}) and shape
@@ -24,7 +26,7 @@ import java.nio.file.Path;
  * be used afterwards (they fail with {@link IllegalStateException}).
  */
 public final class Model implements AutoCloseable {
-    private final GgufFile file;
+    private final ModelSource file;
     private final ModelFamily family;
     private final ModelConfig config;
     private final Backend backend;
@@ -35,7 +37,7 @@ public final class Model implements AutoCloseable {
     private final String backendFallback;
     private volatile boolean closed;
 
-    private Model(GgufFile file, ModelFamily family, ModelConfig config, Backend backend, ModelWeights weights,
+    private Model(ModelSource file, ModelFamily family, ModelConfig config, Backend backend, ModelWeights weights,
             Tokenizer tokenizer, int defaultContextLength, String backendFallback) {
         this.file = file;
         this.family = family;
@@ -48,13 +50,14 @@ public final class Model implements AutoCloseable {
         this.backendFallback = backendFallback;
     }
 
-    /** Loads {@code gguf} with {@link ModelOptions#defaults()}. */
-    public static Model load(Path gguf) throws IOException {
-        return load(gguf, ModelOptions.defaults());
+    /** Loads {@code path} (a GGUF file or a Hugging Face folder) with {@link ModelOptions#defaults()}. */
+    public static Model load(Path path) throws IOException {
+        return load(path, ModelOptions.defaults());
     }
 
     /**
-     * Maps {@code gguf}, validates it and prepares its weights.
+     * Maps {@code path} (a GGUF file, or a Hugging Face folder: {@code config.json}, safetensors, tokenizer), validates
+     * it and prepares its weights.
      *
      * @throws ModelFormatException when the file is malformed, lacks a tensor or metadata key, or a tensor has the
      *     wrong shape (the subclasses {@link MissingTensorException}, {@link TensorShapeException},
@@ -62,8 +65,12 @@ public final class Model implements AutoCloseable {
      * @throws UnsupportedModelException when the architecture or one of its features is not supported
      * @throws IOException when the file cannot be read
      */
-    public static Model load(Path gguf, ModelOptions options) throws IOException {
-        GgufFile file = GgufFile.open(gguf);
+    public static Model load(Path path, ModelOptions options) throws IOException {
+        return load(ModelSource.open(path), options);
+    }
+
+    /** As {@link #load(Path, ModelOptions)} from an open source, which the model then owns (and closes). */
+    public static Model load(ModelSource file, ModelOptions options) {
         Backend backend = null;
         try {
             String source = file.source();
@@ -80,7 +87,7 @@ public final class Model implements AutoCloseable {
             }
             ModelTensors tensors = ModelTensors.validate(file, family, config);
             // A file without a vocabulary still runs on token ids; one with a broken vocabulary fails here.
-            Tokenizer tokenizer = file.metadata().has("tokenizer.ggml.model") ? Tokenizers.fromGguf(file.metadata()) : null;
+            Tokenizer tokenizer = file.tokenizer().orElse(null);
             ChosenBackend chosen = ChosenBackend.create(options);
             backend = chosen.backend();
             ModelWeights weights = tensors.prepare(backend);
@@ -127,6 +134,14 @@ public final class Model implements AutoCloseable {
         return file.source();
     }
 
+    /**
+     * The sampling the model's publisher recommends ({@code generation_config.json}, or a GGUF's
+     * {@code general.sampling.*} keys) and its extra end-of-generation tokens; callers apply what the user left unset.
+     */
+    public GenerationDefaults generationDefaults() {
+        return file.generationDefaults();
+    }
+
     /** Whether the output projection is the token embedding (the file has no {@code output.weight}). */
     public boolean tiedEmbeddings() {
         return weights.tiedOutput();
@@ -162,8 +177,8 @@ public final class Model implements AutoCloseable {
      */
     public Tokenizer tokenizer() {
         if (tokenizer == null) {
-            throw new TokenizerException(file.source() + " has no tokenizer (no tokenizer.ggml.model metadata); "
-                    + "it can only be run on token ids");
+            throw new TokenizerException(file.source() + " has no tokenizer (no tokenizer.ggml.model metadata, or no "
+                    + "tokenizer.json in a folder); it can only be run on token ids");
         }
         return tokenizer;
     }
@@ -175,7 +190,12 @@ public final class Model implements AutoCloseable {
 
     /** A generator with its own session of {@code contextLength} positions (0: the default). */
     public Generator newGenerator(GenerationOptions options, int contextLength) {
-        return new Generator(tokenizer(), newSession(contextLength), options);
+        // The generation config's end-of-generation ids end a reply like the vocabulary's own EOS.
+        Set<Integer> endIds = new HashSet<>();
+        for (int id : generationDefaults().endOfGenerationIds()) {
+            endIds.add(id);
+        }
+        return new Generator(tokenizer(), newSession(contextLength), options.withMoreStops(List.of(), endIds));
     }
 
     /**

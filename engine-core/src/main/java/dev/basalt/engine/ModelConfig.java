@@ -1,11 +1,10 @@
 package dev.basalt.engine;
 
-import dev.basalt.gguf.GgufFile;
 import dev.basalt.gguf.Metadata;
 import dev.basalt.gguf.MetadataException;
 
 /**
- * The hyper-parameters of a model, read from GGUF metadata ({@code <arch>.*} keys).
+ * The hyper-parameters of a model, read from GGUF metadata ({@code <arch>.*} keys) of a {@link ModelSource}.
  *
  * @param architecture {@code general.architecture}
  * @param embeddingLength model width
@@ -63,7 +62,7 @@ public record ModelConfig(String architecture, int embeddingLength, int blockCou
      *
      * @throws MetadataException when a required key is missing or a value is out of range
      */
-    public static ModelConfig read(GgufFile file, ModelFamily family) {
+    public static ModelConfig read(ModelSource file, ModelFamily family) {
         Metadata md = file.metadata();
         String src = file.source();
         int width = positive(md, family.key("embedding_length"), md.getInt(family.key("embedding_length")));
@@ -106,8 +105,7 @@ public record ModelConfig(String architecture, int embeddingLength, int blockCou
         } else if (md.has("tokenizer.ggml.tokens")) {
             vocab = md.getArray("tokenizer.ggml.tokens").length();
         } else if (file.hasTensor(family.tokenEmbedding())) {
-            vocab = (int) file.tensorInfos().stream().filter(t -> t.name().equals(family.tokenEmbedding()))
-                    .findFirst().orElseThrow().shape()[1];
+            vocab = (int) file.tensor(family.tokenEmbedding()).dim(1);
         } else {
             throw new MetadataException(src, family.key("vocab_size"), "missing, and no token list or embedding to infer it from");
         }

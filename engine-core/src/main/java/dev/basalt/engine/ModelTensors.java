@@ -1,7 +1,6 @@
 package dev.basalt.engine;
 
 import dev.basalt.engine.ModelFamily.LayerTensor;
-import dev.basalt.gguf.GgufFile;
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.Tensor;
 import dev.basalt.tensor.compute.Activation;
@@ -23,7 +22,7 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
      * @throws MissingTensorException when a tensor the family needs is absent
      * @throws TensorShapeException when one has the wrong shape or a type that cannot hold weights
      */
-    static ModelTensors validate(GgufFile file, ModelFamily family, ModelConfig c) {
+    static ModelTensors validate(ModelSource file, ModelFamily family, ModelConfig c) {
         int dim = c.embeddingLength();
         Tensor embd = require(file, family, family.tokenEmbedding(), new long[] {dim, c.vocabSize()},
                 "embedding_length x vocabulary size");
@@ -76,11 +75,11 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
         };
     }
 
-    private static Tensor optional(GgufFile file, ModelFamily family, String name, long[] shape, String why) {
+    private static Tensor optional(ModelSource file, ModelFamily family, String name, long[] shape, String why) {
         return file.hasTensor(name) ? require(file, family, name, shape, why) : null;
     }
 
-    private static Tensor require(GgufFile file, ModelFamily family, String name, long[] shape, String why) {
+    private static Tensor require(ModelSource file, ModelFamily family, String name, long[] shape, String why) {
         if (!file.hasTensor(name)) {
             throw new MissingTensorException(file.source(), name, family.architecture());
         }

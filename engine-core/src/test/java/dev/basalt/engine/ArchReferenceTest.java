@@ -64,25 +64,38 @@ class ArchReferenceTest {
     @MethodSource("models")
     void matchesLlamaCpp(String name) throws IOException {
         Path dir = TestData.path("archs");
-        JsonNode json = JSON.readTree(dir.resolve(name + ".json").toFile());
-        int vocab = json.get("n_vocab").asInt();
-        float[] expected = floats(dir.resolve(json.get("logits_file").asText()));
-        double tol = tolerance(name);
+        JsonNode json = reference(name);
         try (Model m = Model.load(dir.resolve(json.get("model_file").asText()),
                 ModelOptions.defaults().withContextLength(512))) {
-            assertEquals(json.get("family").asText(), m.family().architecture());
-            assertEquals(vocab, m.config().vocabSize());
-            for (JsonNode p : json.get("prompts")) {
-                int[] prompt = ints(p.get("prompt_ids"));
-                if (p.get("kind").asText().equals("text")) {
-                    assertArrayEquals(prompt, m.tokenizer().encode(p.get("text").asText(),
-                            p.get("tokenize_add_special").asBoolean(), p.get("tokenize_parse_special").asBoolean()),
-                            name + " prompt " + p.get("name").asText() + ": token ids");
-                }
-                runPrompt(m, name + " prompt " + p.get("name").asText(), prompt, ints(p.get("generated_ids")),
-                        expected, p.get("row_offset").asInt(), doubles(p.get("row_top1_top2_gap")), vocab, tol,
-                        name.contains("-Q"));
+            assertMatchesReference(m, name, json, true);
+        }
+    }
+
+    /** The reference JSON of an archs model, e.g. {@code llama-F32}. */
+    static JsonNode reference(String name) throws IOException {
+        return JSON.readTree(TestData.path("archs", name + ".json").toFile());
+    }
+
+    /**
+     * {@code m} against the archs reference {@code json} (of model {@code name}, whose format sets the tolerance): the
+     * text prompts' token ids when {@code checkTokens}, then every logit row and the greedy tokens.
+     */
+    static void assertMatchesReference(Model m, String name, JsonNode json, boolean checkTokens) throws IOException {
+        int vocab = json.get("n_vocab").asInt();
+        float[] expected = floats(TestData.path("archs", json.get("logits_file").asText()));
+        double tol = tolerance(name);
+        assertEquals(json.get("family").asText(), m.family().architecture());
+        assertEquals(vocab, m.config().vocabSize());
+        for (JsonNode p : json.get("prompts")) {
+            int[] prompt = ints(p.get("prompt_ids"));
+            if (checkTokens && p.get("kind").asText().equals("text")) {
+                assertArrayEquals(prompt, m.tokenizer().encode(p.get("text").asText(),
+                        p.get("tokenize_add_special").asBoolean(), p.get("tokenize_parse_special").asBoolean()),
+                        name + " prompt " + p.get("name").asText() + ": token ids");
             }
+            runPrompt(m, name + " prompt " + p.get("name").asText(), prompt, ints(p.get("generated_ids")),
+                    expected, p.get("row_offset").asInt(), doubles(p.get("row_top1_top2_gap")), vocab, tol,
+                    name.contains("-Q"));
         }
     }
 

@@ -22,7 +22,7 @@ class ModelFamilyConfigTest {
         try (GgufFile f = GgufFile.open(TestData.path("archs", family + "-F32.gguf"))) {
             ModelFamily fam = ModelFamily.forArchitecture(f.metadata().getString("general.architecture"), f.source());
             assertEquals(family, fam.architecture());
-            return ModelConfig.read(f, fam);
+            return ModelConfig.read(ModelSource.of(f), fam);
         }
     }
 

@@ -28,7 +28,8 @@ public final class Basalt {
     /** The built-in commands, then those other modules on the class path provide as services. */
     private static List<Command> commands() {
         List<Command> all = new ArrayList<>(List.of(new RunCommand(), new ChatCommand(), new ServeCommand(),
-                new InspectCommand(), new TokenizeCommand(), new ManifestCommand(), new DevicesCommand()));
+                new InspectCommand(), new TokenizeCommand(), new ManifestCommand(), new ConvertCommand(false),
+                new ConvertCommand(true), new DevicesCommand()));
         ServiceLoader.load(Command.class).forEach(all::add);
         return List.copyOf(all);
     }

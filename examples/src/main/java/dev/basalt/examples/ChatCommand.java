@@ -66,11 +66,12 @@ final class ChatCommand implements Command {
             }
         }
         Path modelPath = modelArguments.model(err);
-        GenerationOptions options = sampling.build();
+        sampling.build(); // bad options are usage errors before the model loads
         Console console = System.console();
         boolean interactive = in == System.in && console != null && console.isTerminal();
         try (Model model = modelArguments.load(modelPath, name(), err)) {
             ChatFormat format = template.resolve(model);
+            GenerationOptions options = sampling.build(model.generationDefaults());
             try (Conversation conversation = model.newConversation(format, options, modelArguments.contextLength())) {
                 if (system != null) {
                     conversation.add(ChatMessage.system(system));

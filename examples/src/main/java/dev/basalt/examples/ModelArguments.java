@@ -56,7 +56,7 @@ final class ModelArguments {
      */
     Path model(PrintStream err) throws IOException {
         if (model == null) {
-            throw new UsageException("which model? (--model <file.gguf>)");
+            throw new UsageException("which model? (--model <file.gguf> or a Hugging Face folder)");
         }
         if (!Files.exists(model)) {
             throw new NoSuchFileException(model.toString());

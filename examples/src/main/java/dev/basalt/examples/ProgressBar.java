@@ -1,15 +1,16 @@
 package dev.basalt.examples;
 
+import dev.basalt.engine.convert.ConversionProgress;
 import dev.basalt.gguf.manifest.HashProgress;
 import java.io.PrintStream;
 
 /**
  * A one-line progress bar with bytes, rate and ETA, redrawn in place on stderr, for long operations such as
- * hashing. Drawn only when stderr is a terminal: the launch script tells the JVM so with
+ * hashing and converting. Drawn only when stderr is a terminal: the launch script tells the JVM so with
  * {@code -Dbasalt.stderr.terminal=true} (the JVM cannot see it, as the script filters stderr through a pipe),
  * so logs and pipes never get carriage returns.
  */
-final class ProgressBar implements HashProgress {
+final class ProgressBar implements HashProgress, ConversionProgress {
     static final String TERMINAL_PROPERTY = "basalt.stderr.terminal";
     private static final int WIDTH = 30;
     private static final long REDRAW_NANOS = 100_000_000L;

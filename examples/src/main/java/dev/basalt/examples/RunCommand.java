@@ -19,13 +19,13 @@ final class RunCommand implements Command {
 
     @Override
     public String summary() {
-        return "generate text from a prompt with a GGUF model, streaming it";
+        return "generate text from a prompt with a GGUF model or Hugging Face folder, streaming it";
     }
 
     @Override
     public String usage() {
         return """
-                usage: basalt run --model <file.gguf> --prompt "text" [options]
+                usage: basalt run --model <file.gguf | hf-folder> --prompt "text" [options]
                 """ + SamplingArguments.USAGE + "\n" + ModelArguments.USAGE + """
 
                   --no-bos               do not add BOS to the prompt
@@ -57,9 +57,10 @@ final class RunCommand implements Command {
             throw new UsageException("which prompt? (--prompt \"text\")");
         }
         sampling.builder().addSpecial(addBos).parseSpecial(parseSpecial);
-        GenerationOptions options = sampling.build();
+        sampling.build(); // bad options are usage errors before the model loads
         long t0 = System.nanoTime();
-        try (Model model = modelArguments.load(modelPath, name(), err); Generator generator = model.newGenerator(options)) {
+        try (Model model = modelArguments.load(modelPath, name(), err);
+                Generator generator = model.newGenerator(sampling.build(model.generationDefaults()))) {
             long loadNanos = System.nanoTime() - t0;
             out.print(prompt);
             out.flush();

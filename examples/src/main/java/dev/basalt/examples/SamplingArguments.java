@@ -1,5 +1,6 @@
 package dev.basalt.examples;
 
+import dev.basalt.engine.GenerationDefaults;
 import dev.basalt.engine.GenerationOptions;
 import dev.basalt.engine.SamplingOptions;
 import java.util.ArrayList;
@@ -10,9 +11,10 @@ final class SamplingArguments {
     // A text block loses its indentation; usage lines are indented by two.
     static final String USAGE = """
               -n, --max-tokens N     tokens to generate (default 256; 0 = until the context is full)
-              --temp T               temperature (default 0.8; 0 = greedy)
-              --top-k K              default 40 (0 = off)
-              --top-p P              default 0.95 (1 = off)
+              --temp T               temperature (default: the model's generation_config.json or GGUF
+                                     general.sampling.temp, else 0.8; 0 = greedy)
+              --top-k K              default: the model's, else 40 (0 = off)
+              --top-p P              default: the model's, else 0.95 (1 = off)
               --min-p P              default 0.05 (0 = off)
               --repeat-penalty R     default 1.0 (off); --repeat-last-n N window (default 64)
               --frequency-penalty F  default 0; --presence-penalty P default 0
@@ -22,15 +24,28 @@ final class SamplingArguments {
     private final GenerationOptions.Builder generation = GenerationOptions.builder();
     private SamplingOptions s = SamplingOptions.DEFAULTS.withSeed(System.nanoTime());
     private final List<String> stops = new ArrayList<>();
+    // Which values the user chose: the others come from the model's own defaults when it has them.
+    private boolean userTemperature;
+    private boolean userTopK;
+    private boolean userTopP;
 
     /** Takes {@code option} (and its value) if it is one of these; false if it is not. */
     boolean parse(String option, Arguments a) {
         try {
             switch (option) {
                 case "-n", "--max-tokens" -> generation.maxTokens(a.intValue(option));
-                case "--temp" -> s = s.withTemperature(a.floatValue(option));
-                case "--top-k" -> s = s.withTopK(a.intValue(option));
-                case "--top-p" -> s = s.withTopP(a.floatValue(option));
+                case "--temp" -> {
+                    s = s.withTemperature(a.floatValue(option));
+                    userTemperature = true;
+                }
+                case "--top-k" -> {
+                    s = s.withTopK(a.intValue(option));
+                    userTopK = true;
+                }
+                case "--top-p" -> {
+                    s = s.withTopP(a.floatValue(option));
+                    userTopP = true;
+                }
                 case "--min-p" -> s = s.withMinP(a.floatValue(option));
                 case "--repeat-penalty" -> s = s.withRepeatPenalty(a.floatValue(option), s.penaltyWindow());
                 case "--repeat-last-n" -> s = s.withRepeatPenalty(s.repeatPenalty(), a.intValue(option));
@@ -59,5 +74,11 @@ final class SamplingArguments {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** The options, with what the user did not set taken from the model's defaults (generation_config.json). */
+    GenerationOptions build(GenerationDefaults defaults) {
+        build(); // reports bad options as usage errors
+        return generation.sampling(defaults.applyTo(s, userTemperature, userTopP, userTopK)).stopStrings(stops).build();
     }
 }

@@ -18,36 +18,36 @@ import java.util.Map;
  * {@code __metadata__} map, and optionally the header padded with trailing spaces to a multiple of 8 as the
  * Python/Rust library does. {@link #raw} writes any header text with any declared length, for malformed files.
  */
-final class SafetensorsBuilder {
+public final class SafetensorsBuilder {
     /** One tensor as written: dtype spelled as in the header, row-major shape, its bytes. */
-    record Entry(String name, String dtype, long[] shape, byte[] data) {}
+    public record Entry(String name, String dtype, long[] shape, byte[] data) {}
 
     private final List<Entry> entries = new ArrayList<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private boolean pad;
 
-    SafetensorsBuilder tensor(String name, String dtype, long[] shape, byte[] data) {
+    public SafetensorsBuilder tensor(String name, String dtype, long[] shape, byte[] data) {
         entries.add(new Entry(name, dtype, shape.clone(), data.clone()));
         return this;
     }
 
-    SafetensorsBuilder metadata(String key, String value) {
+    public SafetensorsBuilder metadata(String key, String value) {
         metadata.put(key, value);
         return this;
     }
 
     /** Pads the header JSON with trailing spaces so the data section starts 8-aligned. */
-    SafetensorsBuilder padHeader() {
+    public SafetensorsBuilder padHeader() {
         pad = true;
         return this;
     }
 
-    List<Entry> entries() {
+    public List<Entry> entries() {
         return List.copyOf(entries);
     }
 
     /** The header JSON, including padding when requested. */
-    String headerJson() {
+    public String headerJson() {
         StringBuilder json = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             json.append("\"__metadata__\":{");
@@ -79,39 +79,39 @@ final class SafetensorsBuilder {
     }
 
     /** The data section: every tensor's bytes back to back. */
-    byte[] dataSection() {
+    public byte[] dataSection() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         entries.forEach(e -> out.writeBytes(e.data()));
         return out.toByteArray();
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return raw(headerJson(), dataSection());
     }
 
-    MemorySegment segment() {
+    public MemorySegment segment() {
         return MemorySegment.ofArray(bytes());
     }
 
-    Path write(Path file) throws IOException {
+    public Path write(Path file) throws IOException {
         Files.write(file, bytes());
         return file;
     }
 
     /** A file whose header length is the UTF-8 length of {@code headerJson}. */
-    static byte[] raw(String headerJson, byte[] data) {
+    public static byte[] raw(String headerJson, byte[] data) {
         byte[] header = headerJson.getBytes(StandardCharsets.UTF_8);
         return raw(header.length, header, data);
     }
 
     /** A file declaring {@code headerLength} whatever {@code header} really holds. */
-    static byte[] raw(long headerLength, byte[] header, byte[] data) {
+    public static byte[] raw(long headerLength, byte[] header, byte[] data) {
         ByteBuffer b = ByteBuffer.allocate(8 + header.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
         return b.putLong(headerLength).put(header).put(data).array();
     }
 
     /** {@code n} bytes counting up from {@code seed}, so every tensor's bytes differ from its neighbours'. */
-    static byte[] pattern(int n, int seed) {
+    public static byte[] pattern(int n, int seed) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = (byte) (seed * 31 + i * 7 + 1);

@@ -95,6 +95,23 @@ public final class BpePreTokenizers {
         return f;
     }
 
+    /**
+     * The names llama.cpp's converter writes for the pre-tokenizers it recognizes, in the order they are tried when
+     * a Hugging Face pre-tokenizer's regexes are matched (several names share one regex; the converter's is first).
+     */
+    private static final List<String> CONVERTER_NAMES = List.of("llama-bpe", "qwen2", "gpt-2", "qwen35", "gpt-4o",
+            "tekken", "deepseek-v3", "deepseek-llm", "deepseek-coder", "falcon", "starcoder", "smollm", "bloom");
+
+    /**
+     * The {@code tokenizer.ggml.pre} name whose regexes are {@code regexes}, written as llama.cpp spells them (a
+     * Hugging Face {@code (?i:'s|'t|...)} group is spelled out case by case first), if any.
+     */
+    public static java.util.Optional<String> forRegexes(List<String> regexes) {
+        List<String> spelled = regexes.stream()
+                .map(r -> r.replace("(?i:'s|'t|'re|'ve|'m|'ll|'d)", CONTRACTIONS)).toList();
+        return CONVERTER_NAMES.stream().filter(n -> BY_PRE.get(n).regexes().equals(spelled)).findFirst();
+    }
+
     public static Set<String> supported() {
         return new TreeSet<>(BY_PRE.keySet());
     }

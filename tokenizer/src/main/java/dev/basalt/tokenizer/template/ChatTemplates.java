@@ -82,4 +82,20 @@ public final class ChatTemplates {
     public boolean isEmpty() {
         return byName.isEmpty();
     }
+
+    /**
+     * The GGUF metadata llama.cpp's converter writes for these templates: the default one as
+     * {@code tokenizer.chat_template}, each other named one as {@code tokenizer.chat_template.<name>}.
+     */
+    public Map<String, dev.basalt.gguf.MetadataValue> toGgufMetadata() {
+        Map<String, dev.basalt.gguf.MetadataValue> out = new LinkedHashMap<>();
+        defaultTemplate().ifPresent(t -> out.put(GGUF_KEY, dev.basalt.gguf.MetadataValue.string(t)));
+        String defaultName = byName.containsKey(DEFAULT) ? DEFAULT : byName.keySet().stream().findFirst().orElse(null);
+        byName.forEach((name, t) -> {
+            if (!name.equals(defaultName)) {
+                out.put(GGUF_KEY + "." + name, dev.basalt.gguf.MetadataValue.string(t));
+            }
+        });
+        return out;
+    }
 }
