@@ -11,6 +11,7 @@ import dev.basalt.tokenizer.TokenizerException;
 import dev.basalt.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A loaded model: the mapped GGUF file, its configuration, and its weights prepared by a compute backend (on the
@@ -33,6 +34,7 @@ public final class Model implements AutoCloseable {
     private final Transformer transformer;
     private final Tokenizer tokenizer;
     private final int defaultContextLength;
+    private final Embedder defaultEmbedder;
     private volatile boolean closed;
 
     private Model(GgufFile file, ModelFamily family, ModelConfig config, Backend backend, ModelWeights weights,
@@ -45,6 +47,8 @@ public final class Model implements AutoCloseable {
         this.transformer = new Transformer(backend, family, config, weights);
         this.tokenizer = tokenizer;
         this.defaultContextLength = defaultContextLength;
+        this.defaultEmbedder = hasClassifier() || config.pooling() != Pooling.RANK
+                ? new Embedder(this, transformer, backend, EmbeddingOptions.defaults()) : null;
     }
 
     /** Loads {@code gguf} with {@link ModelOptions#defaults()}. */
@@ -137,9 +141,14 @@ public final class Model implements AutoCloseable {
     /**
      * A session with its own KV cache of {@code contextLength} positions (0: {@link #defaultContextLength()}).
      * Lengths beyond the model's training context are allowed; quality beyond it is the model's affair.
+     *
+     * @throws EmbeddingOnlyModelException when the model is made for embeddings ({@link ModelConfig#embeddingOnly()})
      */
     public InferenceSession newSession(int contextLength) {
         ensureOpen();
+        if (config.embeddingOnly()) {
+            throw new EmbeddingOnlyModelException(file.source(), config);
+        }
         if (contextLength < 0) {
             throw new IllegalArgumentException("context length must be 0 (default) or positive, got " + contextLength);
         }
@@ -176,6 +185,43 @@ public final class Model implements AutoCloseable {
      */
     public Conversation newConversation(ChatFormat format, GenerationOptions options, int contextLength) {
         return new Conversation(format, newGenerator(options, contextLength), options);
+    }
+
+    /** Whether the file has a classification head ({@code cls.output.weight}): a reranker. */
+    public boolean hasClassifier() {
+        return weights.classifier() != null;
+    }
+
+    /**
+     * An embedder with {@code options} (pooling, normalization, truncation, batch size); see {@link Embedder}.
+     *
+     * @throws IncompatiblePoolingException when {@code options} ask for rank pooling and the file has no
+     *     classification head
+     */
+    public Embedder embedder(EmbeddingOptions options) {
+        ensureOpen();
+        return new Embedder(this, transformer, backend, options);
+    }
+
+    /**
+     * One vector per text with the file's pooling, unnormalized (as llama.cpp's library returns them): batched and
+     * thread-safe. See {@link Embedder#embed}.
+     */
+    public float[][] embed(List<String> texts) {
+        return defaultEmbedder().embed(texts);
+    }
+
+    /** The raw score of each document for {@code query} (a reranker's rank pooling). See {@link Embedder#rerank}. */
+    public float[] rerank(String query, List<String> documents) {
+        return defaultEmbedder().rerank(query, documents);
+    }
+
+    private Embedder defaultEmbedder() {
+        ensureOpen();
+        if (defaultEmbedder == null) { // a file that declares rank pooling without a head: say so
+            return embedder(EmbeddingOptions.defaults());
+        }
+        return defaultEmbedder;
     }
 
     /** Bytes of one session's KV cache of {@code contextLength} positions. */
