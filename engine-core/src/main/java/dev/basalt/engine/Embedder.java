@@ -63,6 +63,11 @@ public final class Embedder {
         return pooling == Pooling.RANK ? model.config().classifierLabels() : model.config().embeddingLength();
     }
 
+    /** Token ids run from 0 to this (exclusive). */
+    public int vocabularySize() {
+        return model.config().vocabSize();
+    }
+
     /** The ids llama.cpp embeds for {@code text}: special tokens added (CLS/SEP, BOS/EOS as the vocabulary asks). */
     public int[] tokenize(String text) {
         return model.tokenizer().encode(text, true, false);

@@ -132,7 +132,7 @@ class ModelLoadingTest {
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> Model.load(p));
         assertEquals("mamba9", e.architecture());
         assertTrue(e.getMessage().contains("'mamba9'") && e.getMessage().contains(p.toString()), e.getMessage());
-        assertTrue(e.getMessage().endsWith("supported architectures: gemma2, gemma3, llama, phi3, qwen2, qwen3"),
+        assertTrue(e.getMessage().endsWith("supported architectures: bert, gemma2, gemma3, llama, phi3, qwen2, qwen3"),
                 e.getMessage());
     }
 
