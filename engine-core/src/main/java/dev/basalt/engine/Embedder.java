@@ -5,6 +5,7 @@ import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tokenizer.SpecialTokens;
 import dev.basalt.tokenizer.Tokenizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -185,7 +186,7 @@ public final class Embedder {
                 if (!options.truncate()) {
                     throw new InputTooLongException(i, ids.length, maxTokens);
                 }
-                int[] cut = java.util.Arrays.copyOf(ids, maxTokens);
+                int[] cut = Arrays.copyOf(ids, maxTokens);
                 cut[maxTokens - 1] = ids[ids.length - 1];
                 ids = cut;
             }
@@ -232,7 +233,7 @@ public final class Embedder {
             float[] scores = new float[starts.length * labels];
             transformer.classify(ws, states, starts, scores); // the head reads each sequence's first token
             for (int s = 0; s < starts.length; s++) {
-                out.add(new float[][] {java.util.Arrays.copyOfRange(scores, s * labels, (s + 1) * labels)});
+                out.add(new float[][] {Arrays.copyOfRange(scores, s * labels, (s + 1) * labels)});
             }
             return out;
         }

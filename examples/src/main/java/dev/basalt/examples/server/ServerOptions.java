@@ -88,4 +88,9 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
         return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, modelId,
                 pooling, normalize);
     }
+
+    public ServerOptions withModelId(String id) {
+        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, id,
+                pooling, normalizeEmbeddings);
+    }
 }

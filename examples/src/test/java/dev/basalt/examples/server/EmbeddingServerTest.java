@@ -56,14 +56,9 @@ class EmbeddingServerTest {
         reranker = Model.load(TestData.path("embed", "bert-rerank-F32.gguf"), one);
         stories = Model.load(Path.of("../models/stories260K.gguf"), one);
         ServerOptions local = ServerOptions.defaults("m").withAddress("127.0.0.1", 0).withConcurrency(2, 2);
-        embedServer = OpenAiServer.start(bert, null, withId(local, "bert").withApiKey(KEY));
-        rerankServer = OpenAiServer.start(reranker, null, withId(local, "rerank"));
-        storiesServer = OpenAiServer.start(stories, null, withId(local, "stories260K").withContextLength(64));
-    }
-
-    private static ServerOptions withId(ServerOptions o, String id) {
-        return new ServerOptions(o.host(), o.port(), o.apiKey(), o.parallel(), o.queue(), o.contextLength(),
-                o.kvCacheBudgetBytes(), o.maxBodyBytes(), id, o.pooling(), o.normalizeEmbeddings());
+        embedServer = OpenAiServer.start(bert, null, local.withModelId("bert").withApiKey(KEY));
+        rerankServer = OpenAiServer.start(reranker, null, local.withModelId("rerank"));
+        storiesServer = OpenAiServer.start(stories, null, local.withModelId("stories260K").withContextLength(64));
     }
 
     @AfterAll
@@ -199,8 +194,8 @@ class EmbeddingServerTest {
         assertEquals("model", e.get("param").asText());
         assertTrue(e.get("message").asText().contains("has no pooling") && e.get("message").asText().contains("--pooling"),
                 e.toString());
-        try (OpenAiServer mean = OpenAiServer.start(stories, null, withId(ServerOptions.defaults("s").withAddress("127.0.0.1", 0),
-                "stories260K").withContextLength(64).withPooling(Pooling.MEAN))) {
+        try (OpenAiServer mean = OpenAiServer.start(stories, null, ServerOptions.defaults("stories260K")
+                .withAddress("127.0.0.1", 0).withContextLength(64).withPooling(Pooling.MEAN))) {
             JsonNode v = ok(post(mean, "/v1/embeddings", "{\"model\":\"stories260K\",\"input\":\"Once upon a time\"}", null));
             assertEquals(stories.config().embeddingLength(), v.at("/data/0/embedding").size());
             ok(post(mean, "/v1/completions", "{\"model\":\"stories260K\",\"prompt\":\"Once\",\"max_tokens\":2}", null));
