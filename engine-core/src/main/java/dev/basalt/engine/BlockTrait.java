@@ -20,6 +20,29 @@ public enum BlockTrait {
     POST_NORMS,
     /** The looked-up embedding is multiplied by sqrt(embedding_length) (Gemma). */
     SCALED_EMBEDDING,
-    /** The gated feed-forward uses GELU (tanh approximation) instead of SiLU: GeGLU (Gemma). */
-    GELU_FFN
+    /**
+     * The feed-forward uses GELU (tanh approximation, through ggml's float16 table) instead of SiLU: GeGLU when gated
+     * (Gemma), GELU alone with {@link #UNGATED_FFN} (BERT).
+     */
+    GELU_FFN,
+    /** The feed-forward has no gate: {@code Wdown · act(Wup · x)}, no {@code ffn_gate} (BERT). */
+    UNGATED_FFN,
+    /** Biases on the attention output and both feed-forward projections ({@code attn_output.bias}, {@code ffn_up.bias},
+     * {@code ffn_down.bias}) (BERT); Q/K/V biases are {@link #QKV_BIAS}. */
+    DENSE_BIASES,
+    /**
+     * Post-norm block (BERT): each sub-layer adds its input first and normalizes the sum,
+     * {@code x = norm(x + f(x))} ({@code attn_output_norm}, {@code layer_output_norm}); no pre-norms, and no final
+     * {@code output_norm} (the last block's output is already normalized).
+     */
+    NORM_AFTER_RESIDUAL,
+    /** Norms are LayerNorm with a weight and a bias, epsilon {@code attention.layer_norm_epsilon}, not RMSNorm (BERT). */
+    LAYER_NORM,
+    /**
+     * Learned absolute positions: row {@code pos} of {@code position_embd} is added to each token's embedding and there
+     * is no RoPE (BERT).
+     */
+    ABSOLUTE_POSITIONS,
+    /** The summed embedding is normalized ({@code token_embd_norm}) before the first block (BERT). */
+    EMBEDDING_NORM
 }

@@ -35,6 +35,7 @@ public final class Model implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final int defaultContextLength;
     private final String backendFallback;
+    private final Embedder defaultEmbedder;
     private volatile boolean closed;
 
     private Model(ModelSource file, ModelFamily family, ModelConfig config, Backend backend, ModelWeights weights,
@@ -48,6 +49,8 @@ public final class Model implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.defaultContextLength = defaultContextLength;
         this.backendFallback = backendFallback;
+        this.defaultEmbedder = hasClassifier() || config.pooling() != Pooling.RANK
+                ? new Embedder(this, transformer, backend, EmbeddingOptions.defaults()) : null;
     }
 
     /** Loads {@code path} (a GGUF file or a Hugging Face folder) with {@link ModelOptions#defaults()}. */
@@ -160,9 +163,14 @@ public final class Model implements AutoCloseable {
     /**
      * A session with its own KV cache of {@code contextLength} positions (0: {@link #defaultContextLength()}).
      * Lengths beyond the model's training context are allowed; quality beyond it is the model's affair.
+     *
+     * @throws EmbeddingOnlyModelException when the model is made for embeddings ({@link ModelConfig#embeddingOnly()})
      */
     public InferenceSession newSession(int contextLength) {
         ensureOpen();
+        if (config.embeddingOnly()) {
+            throw new EmbeddingOnlyModelException(file.source(), config);
+        }
         if (contextLength < 0) {
             throw new IllegalArgumentException("context length must be 0 (default) or positive, got " + contextLength);
         }
@@ -204,6 +212,43 @@ public final class Model implements AutoCloseable {
      */
     public Conversation newConversation(ChatFormat format, GenerationOptions options, int contextLength) {
         return new Conversation(format, newGenerator(options, contextLength), options);
+    }
+
+    /** Whether the file has a classification head ({@code cls.output.weight}): a reranker. */
+    public boolean hasClassifier() {
+        return weights.classifier() != null;
+    }
+
+    /**
+     * An embedder with {@code options} (pooling, normalization, truncation, batch size); see {@link Embedder}.
+     *
+     * @throws IncompatiblePoolingException when {@code options} ask for rank pooling and the file has no
+     *     classification head
+     */
+    public Embedder embedder(EmbeddingOptions options) {
+        ensureOpen();
+        return new Embedder(this, transformer, backend, options);
+    }
+
+    /**
+     * One vector per text with the file's pooling, unnormalized (as llama.cpp's library returns them): batched and
+     * thread-safe. See {@link Embedder#embed}.
+     */
+    public float[][] embed(List<String> texts) {
+        return defaultEmbedder().embed(texts);
+    }
+
+    /** The raw score of each document for {@code query} (a reranker's rank pooling). See {@link Embedder#rerank}. */
+    public float[] rerank(String query, List<String> documents) {
+        return defaultEmbedder().rerank(query, documents);
+    }
+
+    private Embedder defaultEmbedder() {
+        ensureOpen();
+        if (defaultEmbedder == null) { // a file that declares rank pooling without a head: say so
+            return embedder(EmbeddingOptions.defaults());
+        }
+        return defaultEmbedder;
     }
 
     /** Bytes of one session's KV cache of {@code contextLength} positions. */

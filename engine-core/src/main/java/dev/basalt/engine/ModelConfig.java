@@ -18,7 +18,8 @@ import dev.basalt.gguf.MetadataException;
  * @param ropeDimensionCount values of each head RoPE rotates ({@code rope.dimension_count}, default keyLength)
  * @param ropeFreqBase {@code rope.freq_base}, default 10000
  * @param ropeScaling {@code rope.scaling.*}
- * @param rmsNormEpsilon {@code attention.layer_norm_rms_epsilon}
+ * @param normEpsilon {@code attention.layer_norm_rms_epsilon}, or {@code attention.layer_norm_epsilon} for LayerNorm
+ *     families
  * @param vocabSize {@code vocab_size}, else the token list's length, else the embedding's row count
  * @param ropeAttnFactor {@code rope.scaling.attn_factor} (LongRoPE's magnitude correction), default 1
  * @param ropeOriginalContextLength {@code rope.scaling.original_context_length}, else contextLength: beyond it
@@ -30,12 +31,24 @@ import dev.basalt.gguf.MetadataException;
  * @param slidingWindowPeriod with a window, layer l is local when {@code l % period < period - 1}
  * @param ropeFreqBaseLocal the RoPE base of local layers
  * @param ropeScalingLocal the RoPE scaling of local layers
+ * @param causalAttention {@code attention.causal}, default true; false for encoders (BERT)
+ * @param pooling the pooling the file declares ({@code pooling_type}); NONE when it declares none
+ * @param classifierLabels outputs of a classification head: entries of {@code classifier.output_labels}, default 1
  */
 public record ModelConfig(String architecture, int embeddingLength, int blockCount, int headCount, int headCountKv,
         int feedForwardLength, int contextLength, int keyLength, int valueLength, int ropeDimensionCount,
-        float ropeFreqBase, RopeScaling ropeScaling, float rmsNormEpsilon, int vocabSize, float ropeAttnFactor,
+        float ropeFreqBase, RopeScaling ropeScaling, float normEpsilon, int vocabSize, float ropeAttnFactor,
         int ropeOriginalContextLength, float queryScale, float attentionSoftcap, float finalSoftcap,
-        int slidingWindow, int slidingWindowPeriod, float ropeFreqBaseLocal, RopeScaling ropeScalingLocal) {
+        int slidingWindow, int slidingWindowPeriod, float ropeFreqBaseLocal, RopeScaling ropeScalingLocal,
+        boolean causalAttention, Pooling pooling, int classifierLabels) {
+
+    /**
+     * Whether the model is made for embeddings, not text: its attention is not causal (an encoder cannot generate),
+     * or its file declares a pooling (a converted sentence-transformers model, e.g. Qwen3-Embedding).
+     */
+    public boolean embeddingOnly() {
+        return !causalAttention || pooling != Pooling.NONE;
+    }
 
     /** Whether layer {@code layer} attends only to the last {@link #slidingWindow()} positions. */
     public boolean slidingLayer(int layer) {
@@ -90,7 +103,8 @@ public record ModelConfig(String architecture, int embeddingLength, int blockCou
                     ropeDims + " must be even, positive and at most the head size " + keyLength);
         }
         float freqBase = md.getFloat(family.key("rope.freq_base"), 10000.0f);
-        float eps = md.getFloat(family.key("attention.layer_norm_rms_epsilon"));
+        float eps = md.getFloat(family.key(family.has(BlockTrait.LAYER_NORM) ? "attention.layer_norm_epsilon"
+                : "attention.layer_norm_rms_epsilon"));
         RopeScaling scaling = RopeScaling.NONE;
         if (md.has(family.key("rope.scaling.type"))) {
             String type = md.getString(family.key("rope.scaling.type"));
@@ -131,9 +145,14 @@ public record ModelConfig(String architecture, int embeddingLength, int blockCou
             localBase = md.getFloat(family.key("rope.freq_base_swa"), layout.localRopeFollowsGlobal() ? freqBase : 10000.0f);
             localScaling = layout.localRopeFollowsGlobal() ? scaling : RopeScaling.NONE;
         }
+        boolean causal = md.getBoolean(family.key("attention.causal"), true);
+        Pooling pooling = Pooling.declared(md, family.key("pooling_type"));
+        int labels = md.has(family.key("classifier.output_labels"))
+                ? positive(md, family.key("classifier.output_labels"), md.getStringArray(family.key("classifier.output_labels")).length)
+                : 1;
         return new ModelConfig(family.architecture(), width, blocks, heads, kvHeads, ffn, ctx, keyLength, valueLength,
                 ropeDims, freqBase, scaling, eps, vocab, attnFactor, originalCtx, queryScale, attnSoftcap, finalSoftcap,
-                window, period, localBase, localScaling);
+                window, period, localBase, localScaling, causal, pooling, labels);
     }
 
     private static float nonNegative(Metadata md, String key) {

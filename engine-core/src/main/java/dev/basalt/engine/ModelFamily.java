@@ -31,6 +31,14 @@ public record ModelFamily(String architecture, boolean neoxRope, Set<BlockTrait>
 
     public ModelFamily {
         traits = traits.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(traits));
+        // the combinations the forward pass implements; others would silently compute something else
+        if (traits.contains(BlockTrait.UNGATED_FFN) && !traits.contains(BlockTrait.GELU_FFN)) {
+            throw new IllegalArgumentException(architecture + ": an ungated feed-forward is implemented with GELU only");
+        }
+        if (traits.contains(BlockTrait.LAYER_NORM) != traits.contains(BlockTrait.NORM_AFTER_RESIDUAL)) {
+            throw new IllegalArgumentException(architecture + ": LayerNorm is implemented for post-norm blocks only, "
+                    + "and post-norm blocks with LayerNorm only");
+        }
     }
 
     /** Llama 1/2/3 (Llama 3.1's RoPE scaling is its {@code rope_freqs.weight}), Mistral and others published as llama. */
@@ -60,7 +68,17 @@ public record ModelFamily(String architecture, boolean neoxRope, Set<BlockTrait>
             Set.of(BlockTrait.POST_NORMS, BlockTrait.SCALED_EMBEDDING, BlockTrait.GELU_FFN, BlockTrait.QK_NORM),
             new SlidingWindowLayout(6, 0, false), 62);
 
-    private static final Map<String, ModelFamily> FAMILIES = Stream.of(LLAMA, QWEN2, QWEN3, PHI3, GEMMA2, GEMMA3)
+    /**
+     * BERT encoders (bge, MiniLM, e5 and BERT cross-encoder rerankers): post-norm blocks with LayerNorm, biases on
+     * every projection, learned absolute positions and token types, an ungated GELU feed-forward; attention is
+     * non-causal through its {@code attention.causal = false} metadata. Used for embeddings, never for generation.
+     */
+    public static final ModelFamily BERT = new ModelFamily("bert", false,
+            Set.of(BlockTrait.QKV_BIAS, BlockTrait.DENSE_BIASES, BlockTrait.LAYER_NORM, BlockTrait.NORM_AFTER_RESIDUAL,
+                    BlockTrait.ABSOLUTE_POSITIONS, BlockTrait.EMBEDDING_NORM, BlockTrait.UNGATED_FFN, BlockTrait.GELU_FFN),
+            null, 0);
+
+    private static final Map<String, ModelFamily> FAMILIES = Stream.of(LLAMA, QWEN2, QWEN3, PHI3, GEMMA2, GEMMA3, BERT)
             .collect(Collectors.toUnmodifiableMap(ModelFamily::architecture, Function.identity()));
 
     /** The architectures {@link #forArchitecture} knows, sorted. */
@@ -94,12 +112,19 @@ public record ModelFamily(String architecture, boolean neoxRope, Set<BlockTrait>
         ATTN_Q_NORM("attn_q_norm.weight"),
         ATTN_K_NORM("attn_k_norm.weight"),
         ATTN_OUTPUT("attn_output.weight"),
+        ATTN_OUTPUT_BIAS("attn_output.bias"),
         ATTN_POST_NORM("post_attention_norm.weight"),
+        ATTN_OUTPUT_NORM("attn_output_norm.weight"),
+        ATTN_OUTPUT_NORM_BIAS("attn_output_norm.bias"),
         FFN_NORM("ffn_norm.weight"),
         FFN_GATE("ffn_gate.weight"),
         FFN_UP("ffn_up.weight"),
         FFN_DOWN("ffn_down.weight"),
-        FFN_POST_NORM("post_ffw_norm.weight");
+        FFN_UP_BIAS("ffn_up.bias"),
+        FFN_DOWN_BIAS("ffn_down.bias"),
+        FFN_POST_NORM("post_ffw_norm.weight"),
+        LAYER_OUTPUT_NORM("layer_output_norm.weight"),
+        LAYER_OUTPUT_NORM_BIAS("layer_output_norm.bias");
 
         private final String ggufName;
 
@@ -115,7 +140,10 @@ public record ModelFamily(String architecture, boolean neoxRope, Set<BlockTrait>
     /** The tensors every block of this family must have. */
     public List<LayerTensor> layerTensors() {
         List<LayerTensor> t = new ArrayList<>();
-        t.add(LayerTensor.ATTN_NORM);
+        boolean preNorm = !has(BlockTrait.NORM_AFTER_RESIDUAL);
+        if (preNorm) {
+            t.add(LayerTensor.ATTN_NORM);
+        }
         if (has(BlockTrait.FUSED_QKV)) {
             t.add(LayerTensor.ATTN_QKV);
         } else {
@@ -128,16 +156,29 @@ public record ModelFamily(String architecture, boolean neoxRope, Set<BlockTrait>
             t.addAll(List.of(LayerTensor.ATTN_Q_NORM, LayerTensor.ATTN_K_NORM));
         }
         t.add(LayerTensor.ATTN_OUTPUT);
+        if (has(BlockTrait.DENSE_BIASES)) {
+            t.add(LayerTensor.ATTN_OUTPUT_BIAS);
+        }
         if (has(BlockTrait.POST_NORMS)) {
             t.add(LayerTensor.ATTN_POST_NORM);
         }
-        t.add(LayerTensor.FFN_NORM);
-        if (!has(BlockTrait.FUSED_GATE_UP)) {
+        if (preNorm) {
+            t.add(LayerTensor.FFN_NORM);
+        } else {
+            t.addAll(List.of(LayerTensor.ATTN_OUTPUT_NORM, LayerTensor.ATTN_OUTPUT_NORM_BIAS));
+        }
+        if (!has(BlockTrait.FUSED_GATE_UP) && !has(BlockTrait.UNGATED_FFN)) {
             t.add(LayerTensor.FFN_GATE);
         }
         t.addAll(List.of(LayerTensor.FFN_UP, LayerTensor.FFN_DOWN));
+        if (has(BlockTrait.DENSE_BIASES)) {
+            t.addAll(List.of(LayerTensor.FFN_UP_BIAS, LayerTensor.FFN_DOWN_BIAS));
+        }
         if (has(BlockTrait.POST_NORMS)) {
             t.add(LayerTensor.FFN_POST_NORM);
+        }
+        if (!preNorm) {
+            t.addAll(List.of(LayerTensor.LAYER_OUTPUT_NORM, LayerTensor.LAYER_OUTPUT_NORM_BIAS));
         }
         return t;
     }
@@ -146,8 +187,39 @@ public record ModelFamily(String architecture, boolean neoxRope, Set<BlockTrait>
         return "token_embd.weight";
     }
 
+    /** The final norm of pre-norm families; post-norm ones ({@link BlockTrait#NORM_AFTER_RESIDUAL}) have none. */
     public String outputNorm() {
         return "output_norm.weight";
+    }
+
+    /** Learned absolute position embeddings ({@link BlockTrait#ABSOLUTE_POSITIONS}), one row per position. */
+    public String positionEmbedding() {
+        return "position_embd.weight";
+    }
+
+    /** Token-type (segment) embeddings, optional; row 0 ("sentence A") is added to every token, as llama.cpp does. */
+    public String tokenTypes() {
+        return "token_types.weight";
+    }
+
+    /** The embedding LayerNorm's weight ({@link BlockTrait#EMBEDDING_NORM}); its bias is {@code token_embd_norm.bias}. */
+    public String embeddingNorm() {
+        return "token_embd_norm.weight";
+    }
+
+    /** The classification head's dense layer (a reranker's pooler, before tanh), optional; bias {@code cls.bias}. */
+    public String classifier() {
+        return "cls.weight";
+    }
+
+    /** The classification head's output layer (one row per label), optional; bias {@code cls.output.bias}. */
+    public String classifierOutput() {
+        return "cls.output.weight";
+    }
+
+    /** The bias beside a {@code .weight} tensor. */
+    public static String biasOf(String weightName) {
+        return weightName.replaceFirst("\\.weight$", ".bias");
     }
 
     /** The output projection; when a file lacks it the token embedding is used (tied embeddings). */

@@ -16,7 +16,9 @@ import java.util.Map;
  * type) before the backend sees any of them; then {@link #prepare} hands them to the backend.
  */
 record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbedding, List<Map<LayerTensor, Tensor>> layers,
-        Tensor outputNorm, Tensor output, Tensor ropeFreqs, Tensor ropeFactorsLong, Tensor ropeFactorsShort) {
+        Tensor outputNorm, Tensor output, Tensor ropeFreqs, Tensor ropeFactorsLong, Tensor ropeFactorsShort,
+        Tensor positionEmbedding, Tensor tokenTypes, Tensor embeddingNorm, Tensor embeddingNormBias,
+        Tensor classifier, Tensor classifierBias, Tensor classifierOutput, Tensor classifierOutputBias) {
 
     /**
      * @throws MissingTensorException when a tensor the family needs is absent
@@ -35,7 +37,26 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
                         "from the " + family.architecture() + ".* metadata"));
             }
         }
-        Tensor norm = require(file, family, family.outputNorm(), new long[] {dim}, "embedding_length");
+        boolean preNorm = !family.has(BlockTrait.NORM_AFTER_RESIDUAL);
+        Tensor norm = preNorm ? require(file, family, family.outputNorm(), new long[] {dim}, "embedding_length") : null;
+        Tensor positions = family.has(BlockTrait.ABSOLUTE_POSITIONS) ? require(file, family, family.positionEmbedding(),
+                new long[] {dim, c.contextLength()}, "embedding_length x context_length") : null;
+        Tensor types = file.hasTensor(family.tokenTypes()) ? require(file, family, family.tokenTypes(),
+                new long[] {dim, Math.max(1, file.tensor(family.tokenTypes()).dim(1))}, "embedding_length x token types") : null;
+        Tensor embdNorm = null;
+        Tensor embdNormBias = null;
+        if (family.has(BlockTrait.EMBEDDING_NORM)) {
+            embdNorm = require(file, family, family.embeddingNorm(), new long[] {dim}, "embedding_length");
+            embdNormBias = require(file, family, ModelFamily.biasOf(family.embeddingNorm()), new long[] {dim}, "embedding_length");
+        }
+        // The classification head of rerankers: both layers optional, each with its bias, as llama.cpp loads them.
+        Tensor cls = optional(file, family, family.classifier(), new long[] {dim, dim}, "embedding_length x embedding_length");
+        Tensor clsBias = cls == null ? null
+                : require(file, family, ModelFamily.biasOf(family.classifier()), new long[] {dim}, "embedding_length");
+        long[] labels = {dim, c.classifierLabels()};
+        Tensor clsOut = optional(file, family, family.classifierOutput(), labels, "embedding_length x classifier labels");
+        Tensor clsOutBias = clsOut == null ? null : require(file, family, ModelFamily.biasOf(family.classifierOutput()),
+                new long[] {c.classifierLabels()}, "classifier labels");
         Tensor output = optional(file, family, family.output(), new long[] {dim, c.vocabSize()},
                 "embedding_length x vocabulary size");
         long[] pairs = {c.ropeDimensionCount() / 2};
@@ -46,7 +67,8 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
             String missing = longFactors == null ? family.ropeFactorsLong() : family.ropeFactorsShort();
             throw new MissingTensorException(file.source(), missing, family.architecture() + " LongRoPE");
         }
-        return new ModelTensors(family, c, embd, List.of(layers), norm, output, freqs, longFactors, shortFactors);
+        return new ModelTensors(family, c, embd, List.of(layers), norm, output, freqs, longFactors, shortFactors,
+                positions, types, embdNorm, embdNormBias, cls, clsBias, clsOut, clsOutBias);
     }
 
     @SuppressWarnings("unchecked")
@@ -59,7 +81,9 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
         int dim = c.embeddingLength();
         int ffn = c.feedForwardLength();
         return switch (role) {
-            case ATTN_NORM, FFN_NORM, ATTN_POST_NORM, FFN_POST_NORM -> new long[] {dim};
+            case ATTN_NORM, FFN_NORM, ATTN_POST_NORM, FFN_POST_NORM, ATTN_OUTPUT_BIAS, ATTN_OUTPUT_NORM,
+                    ATTN_OUTPUT_NORM_BIAS, FFN_DOWN_BIAS, LAYER_OUTPUT_NORM, LAYER_OUTPUT_NORM_BIAS -> new long[] {dim};
+            case FFN_UP_BIAS -> new long[] {ffn};
             case ATTN_Q -> new long[] {dim, c.queryDim()};
             case ATTN_K -> new long[] {dim, c.keyDim()};
             case ATTN_V -> new long[] {dim, c.valueDim()};
@@ -84,13 +108,9 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
             throw new MissingTensorException(file.source(), name, family.architecture());
         }
         Tensor t = file.tensor(name);
-        long[] actual = t.shape();
-        int rank = actual.length;
-        while (rank > shape.length && actual[rank - 1] == 1) {
-            rank--;
-        }
-        if (rank != shape.length || !Arrays.equals(Arrays.copyOf(actual, rank), shape)) {
-            throw new TensorShapeException(file.source(), name, actual, shape, why);
+        // trailing 1s are not a dimension (a [128, 1] head is a [128] vector to ggml's loader too)
+        if (!Arrays.equals(withoutTrailingOnes(t.shape()), withoutTrailingOnes(shape))) {
+            throw new TensorShapeException(file.source(), name, t.shape(), shape, why);
         }
         GgmlType type = t.type();
         boolean usable = switch (type) {
@@ -102,6 +122,14 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
                     + (shape.length == 2 ? "weights" : "a norm vector"));
         }
         return t;
+    }
+
+    private static long[] withoutTrailingOnes(long[] shape) {
+        int rank = shape.length;
+        while (rank > 1 && shape[rank - 1] == 1) {
+            rank--;
+        }
+        return Arrays.copyOf(shape, rank);
     }
 
     ModelWeights prepare(Backend backend) {
@@ -133,7 +161,7 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
                 gate = backend.matrix(rowSlice(gateUp, "gate", 0, ffn));
                 up = backend.matrix(rowSlice(gateUp, "up", ffn, ffn));
             } else {
-                gate = backend.matrix(t.get(LayerTensor.FFN_GATE));
+                gate = family.has(BlockTrait.UNGATED_FFN) ? null : backend.matrix(t.get(LayerTensor.FFN_GATE));
                 up = backend.matrix(t.get(LayerTensor.FFN_UP));
             }
             ls[l] = new ModelWeights.Layer(vector(backend, t, LayerTensor.ATTN_NORM), wq, wk, wv,
@@ -141,11 +169,27 @@ record ModelTensors(ModelFamily family, ModelConfig config, Tensor tokenEmbeddin
                     vector(backend, t, LayerTensor.ATTN_V_BIAS), vector(backend, t, LayerTensor.ATTN_Q_NORM),
                     vector(backend, t, LayerTensor.ATTN_K_NORM), backend.matrix(t.get(LayerTensor.ATTN_OUTPUT)),
                     vector(backend, t, LayerTensor.ATTN_POST_NORM), vector(backend, t, LayerTensor.FFN_NORM), gate, up,
-                    backend.matrix(t.get(LayerTensor.FFN_DOWN)), vector(backend, t, LayerTensor.FFN_POST_NORM));
+                    backend.matrix(t.get(LayerTensor.FFN_DOWN)), vector(backend, t, LayerTensor.FFN_POST_NORM),
+                    vector(backend, t, LayerTensor.ATTN_OUTPUT_BIAS), vector(backend, t, LayerTensor.FFN_UP_BIAS),
+                    vector(backend, t, LayerTensor.FFN_DOWN_BIAS), vector(backend, t, LayerTensor.ATTN_OUTPUT_NORM),
+                    vector(backend, t, LayerTensor.ATTN_OUTPUT_NORM_BIAS), vector(backend, t, LayerTensor.LAYER_OUTPUT_NORM),
+                    vector(backend, t, LayerTensor.LAYER_OUTPUT_NORM_BIAS));
         }
-        Activation norm = backend.vector(outputNorm);
+        Activation norm = outputNorm == null ? null : backend.vector(outputNorm);
         WeightMatrix out = output != null ? backend.matrix(output) : embd;
-        return new ModelWeights(embd, ls, norm, out, floats(ropeFreqs), floats(ropeFactorsLong), floats(ropeFactorsShort));
+        ModelWeights.ClassifierHead head = classifierOutput == null ? null : new ModelWeights.ClassifierHead(
+                classifier == null ? null : backend.matrix(classifier), vector(backend, classifierBias),
+                backend.matrix(classifierOutput), vector(backend, classifierOutputBias));
+        // llama.cpp adds row 0 ("sentence A") of the token types to every token: a vector, like a bias
+        Activation typeRow = tokenTypes == null ? null : backend.vector(new Tensor(tokenTypes.name() + "[0]", tokenTypes.type(),
+                new long[] {tokenTypes.dim(0)}, tokenTypes.data().asSlice(0, tokenTypes.rowBytes())));
+        return new ModelWeights(embd, ls, norm, out, floats(ropeFreqs), floats(ropeFactorsLong), floats(ropeFactorsShort),
+                positionEmbedding == null ? null : backend.matrix(positionEmbedding), typeRow, vector(backend, embeddingNorm),
+                vector(backend, embeddingNormBias), head);
+    }
+
+    private static Activation vector(Backend backend, Tensor t) {
+        return t == null ? null : backend.vector(t);
     }
 
     /** The backend's copy of a 1-D tensor of the block, or null when the family has no such tensor. */

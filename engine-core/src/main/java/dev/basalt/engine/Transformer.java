@@ -10,19 +10,25 @@ import dev.basalt.tensor.compute.RopeConfig;
  * {@link BlockTrait}s switch on the steps in brackets:
  *
  * <pre>
- *   x = embed(tokens) [· sqrt(dim)]
+ *   x = embed(tokens) [· sqrt(dim)] [+ tokenType₀] [+ position_embd(pos)];  [x = LayerNorm(x)]
  *   for each layer:
- *     q, k, v = Wq·norm(x) [+ bq], Wk·norm(x) [+ bk], Wv·norm(x) [+ bv]
- *     q, k = RoPE([headNorm](q)), RoPE([headNorm](k))          (base and window per layer)
- *     h = x + [postNorm](Wo · Attention(q, k, v))             ([soft-capped] scores)
- *     x = h + [postNorm](Wdown · (act(Wgate · norm(h)) * Wup · norm(h)))    (act: SiLU or GELU)
- *   logits = [softcap](Wout · norm(x))
+ *     in = pre-norm block ? norm(x) : x
+ *     q, k, v = Wq·in [+ bq], Wk·in [+ bk], Wv·in [+ bv]
+ *     q, k = [RoPE]([headNorm](q)), [RoPE]([headNorm](k))       (base and window per layer; none with absolute positions)
+ *     h = x + [postNorm](Wo · Attention(q, k, v) [+ bo])         ([soft-capped] scores; causal or not)
+ *     [post-norm block: h = LayerNorm(h)]
+ *     in = pre-norm block ? norm(h) : h
+ *     x = h + [postNorm](Wdown · (act(Wgate · in) * Wup · in) [+ bdown])    (act: SiLU or GELU;
+ *                                                                        ungated: act(Wup · in [+ bup]))
+ *     [post-norm block: x = LayerNorm(x)]
+ *   logits = [softcap](Wout · norm(x));   embeddings: pre-norm ? norm(x) : x
  * </pre>
  *
- * A batch of tokens goes through each layer together (token-major activations); keys and values of the batch
- * are written to the KV cache at their positions before attention, which is causal over the cache (and limited
- * to the window in sliding-window layers). Stateless apart from the weights: all per-session state is in
- * {@link KvCache} and {@link Workspace}.
+ * A batch of tokens goes through each layer together (token-major activations). A session's batch continues one
+ * sequence: its keys and values are written to the KV cache at their positions before attention, which is causal
+ * over the cache (and limited to the window in sliding-window layers). An embedding batch packs several whole
+ * sequences, each attending only to itself ({@link Backend#packedAttention}), with no cache. Stateless apart from
+ * the weights: all per-call state is in {@link KvCache} and {@link Workspace}.
  */
 final class Transformer {
     /** Largest number of tokens run through the layers together (llama.cpp's n_ubatch). */
@@ -44,10 +50,10 @@ final class Transformer {
         this.attention = new AttentionConfig[config.blockCount()];
         for (int l = 0; l < attention.length; l++) {
             attention[l] = new AttentionConfig(config.headCount(), config.headCountKv(), config.keyLength(),
-                    config.queryScale(), config.slidingLayer(l) ? config.slidingWindow() : 0, config.attentionSoftcap());
+                    config.queryScale(), config.slidingLayer(l) ? config.slidingWindow() : 0, config.attentionSoftcap(),
+                    config.causalAttention());
         }
     }
-
     /**
      * The RoPE of each layer for a session of {@code contextLength} positions: local layers have their own base and
      * scaling; LongRoPE's long factors apply when the context exceeds the original one (as llama.cpp decides by its
@@ -69,7 +75,11 @@ final class Transformer {
         return out;
     }
 
-    /** A session's activation buffers, sized for {@code batch} tokens, and its RoPE per layer. */
+    /**
+     * A session's (or an embedding call's) activation buffers, sized for {@code batch} tokens, and its RoPE per
+     * layer; the output projection's buffers only when logits are wanted, the classification head's only when the
+     * model has one.
+     */
     final class Workspace {
         final int batch;
         final RopeConfig[] ropes;
@@ -84,8 +94,11 @@ final class Transformer {
         final Activation outIn;
         final Activation outNorm;
         final Activation logits;
+        final Activation headIn;
+        final Activation headHidden;
+        final Activation headOut;
 
-        Workspace(int batch, int contextLength) {
+        Workspace(int batch, int contextLength, boolean withLogits) {
             this.batch = batch;
             this.ropes = ropes(contextLength);
             int dim = config.embeddingLength();
@@ -97,15 +110,31 @@ final class Transformer {
             att = backend.allocate(batch * config.queryDim());
             gate = backend.allocate(batch * config.feedForwardLength());
             up = backend.allocate(batch * config.feedForwardLength());
-            int outRows = Math.min(batch, OUTPUT_ROWS);
-            outIn = backend.allocate(outRows * dim);
-            outNorm = backend.allocate(outRows * dim);
-            logits = backend.allocate(outRows * config.vocabSize());
+            int outRows = withLogits ? Math.min(batch, OUTPUT_ROWS) : 0;
+            outIn = withLogits ? backend.allocate(outRows * dim) : null;
+            outNorm = withLogits ? backend.allocate(outRows * dim) : null;
+            logits = withLogits ? backend.allocate(outRows * config.vocabSize()) : null;
+            boolean head = weights.classifier() != null && !withLogits;
+            headIn = head ? backend.allocate(batch * dim) : null;
+            headHidden = head ? backend.allocate(batch * dim) : null;
+            headOut = head ? backend.allocate(batch * config.classifierLabels()) : null;
         }
     }
 
+    /** A session's workspace: batches of up to {@link #MAX_BATCH} tokens, logits. */
     Workspace workspace(int contextLength) {
-        return new Workspace(Math.min(MAX_BATCH, contextLength), contextLength);
+        return new Workspace(Math.min(MAX_BATCH, contextLength), contextLength, true);
+    }
+
+    /** An embedding workspace: batches of up to {@code batch} tokens, no logits. */
+    Workspace embeddingWorkspace(int batch, int contextLength) {
+        return new Workspace(batch, contextLength, false);
+    }
+
+    /** How the tokens of a batch attend, layer by layer, once their q, k and v are in the workspace. */
+    @FunctionalInterface
+    private interface AttentionStep {
+        void attend(int layer, Workspace ws, int tokens);
     }
 
     /**
@@ -113,25 +142,51 @@ final class Transformer {
      * the final hidden states in {@code ws.x} and the keys and values in {@code cache}.
      */
     void layers(KvCache cache, Workspace ws, int[] ids, int pos0) {
+        int[] positions = new int[ids.length];
+        for (int t = 0; t < ids.length; t++) {
+            positions[t] = pos0 + t;
+        }
+        run(ws, ids, positions, (l, w, n) -> {
+            backend.copy(w.k, 0, cache.keys[l], pos0 * config.keyDim(), n * config.keyDim());
+            backend.copy(w.v, 0, cache.values[l], pos0 * config.valueDim(), n * config.valueDim());
+            backend.attention(w.q, cache.keys[l], cache.values[l], w.att, n, pos0, attention[l]);
+        });
+    }
+
+    /**
+     * Runs whole sequences packed into one batch ({@code ids}, at most the workspace's batch; sequence s starts at
+     * row {@code sequenceStarts[s]}, its tokens at positions 0, 1, ...), each attending only to itself; leaves the
+     * final hidden states in {@code ws.x}.
+     */
+    void packedLayers(Workspace ws, int[] ids, int[] sequenceStarts) {
+        int[] positions = new int[ids.length];
+        for (int s = 0; s < sequenceStarts.length; s++) {
+            int end = s + 1 < sequenceStarts.length ? sequenceStarts[s + 1] : ids.length;
+            for (int t = sequenceStarts[s]; t < end; t++) {
+                positions[t] = t - sequenceStarts[s];
+            }
+        }
+        run(ws, ids, positions, (l, w, n) -> backend.packedAttention(w.q, w.k, w.v, w.att, n, sequenceStarts, attention[l]));
+    }
+
+    private void run(Workspace ws, int[] ids, int[] positions, AttentionStep attend) {
         int n = ids.length;
         int dim = config.embeddingLength();
         int ffn = config.feedForwardLength();
-        float eps = config.rmsNormEpsilon();
-        int[] positions = new int[n];
-        for (int t = 0; t < n; t++) {
-            positions[t] = pos0 + t;
-        }
-        backend.rows(weights.tokenEmbedding(), ids, ws.x);
-        if (family.has(BlockTrait.SCALED_EMBEDDING)) {
-            backend.scale(ws.x, (float) Math.sqrt(dim), n * dim);
-        }
+        float eps = config.normEpsilon();
+        boolean preNorm = !family.has(BlockTrait.NORM_AFTER_RESIDUAL);
+        embed(ws, ids, positions);
         for (int l = 0; l < config.blockCount(); l++) {
             ModelWeights.Layer w = weights.layers()[l];
-            // attention: h = x + [postNorm](Wo · Attention(RoPE(q), RoPE(k), v))
-            backend.rmsNorm(ws.x, w.attnNorm(), ws.xb, dim, n, eps);
-            backend.matmul(w.wq(), ws.xb, ws.q, n);
-            backend.matmul(w.wk(), ws.xb, ws.k, n);
-            backend.matmul(w.wv(), ws.xb, ws.v, n);
+            // attention: h = x + [postNorm](Wo · Attention(RoPE(q), RoPE(k), v)), [h = LayerNorm(h)]
+            Activation in = ws.x;
+            if (preNorm) {
+                backend.rmsNorm(ws.x, w.attnNorm(), ws.xb, dim, n, eps);
+                in = ws.xb;
+            }
+            backend.matmul(w.wq(), in, ws.q, n);
+            backend.matmul(w.wk(), in, ws.k, n);
+            backend.matmul(w.wv(), in, ws.v, n);
             if (family.has(BlockTrait.QKV_BIAS)) {
                 backend.addBias(ws.q, w.qBias(), config.queryDim(), n);
                 backend.addBias(ws.k, w.kBias(), config.keyDim(), n);
@@ -141,31 +196,113 @@ final class Transformer {
                 backend.rmsNorm(ws.q, w.qNorm(), ws.q, config.keyLength(), n * config.headCount(), eps);
                 backend.rmsNorm(ws.k, w.kNorm(), ws.k, config.keyLength(), n * config.headCountKv(), eps);
             }
-            backend.rope(ws.q, config.headCount(), config.keyLength(), positions, n, ws.ropes[l]);
-            backend.rope(ws.k, config.headCountKv(), config.keyLength(), positions, n, ws.ropes[l]);
-            backend.copy(ws.k, 0, cache.keys[l], pos0 * config.keyDim(), n * config.keyDim());
-            backend.copy(ws.v, 0, cache.values[l], pos0 * config.valueDim(), n * config.valueDim());
-            backend.attention(ws.q, cache.keys[l], cache.values[l], ws.att, n, pos0, attention[l]);
+            if (!family.has(BlockTrait.ABSOLUTE_POSITIONS)) {
+                backend.rope(ws.q, config.headCount(), config.keyLength(), positions, n, ws.ropes[l]);
+                backend.rope(ws.k, config.headCountKv(), config.keyLength(), positions, n, ws.ropes[l]);
+            }
+            attend.attend(l, ws, n);
             backend.matmul(w.wo(), ws.att, ws.xb, n);
+            if (family.has(BlockTrait.DENSE_BIASES)) {
+                backend.addBias(ws.xb, w.woBias(), dim, n);
+            }
             if (family.has(BlockTrait.POST_NORMS)) {
                 backend.rmsNorm(ws.xb, w.attnPostNorm(), ws.xb, dim, n, eps);
             }
             backend.add(ws.x, ws.xb, n * dim);
-            // feed-forward: x = h + [postNorm](Wdown · (act(Wgate · norm(h)) * Wup · norm(h)))
-            backend.rmsNorm(ws.x, w.ffnNorm(), ws.xb, dim, n, eps);
-            backend.matmul(w.gate(), ws.xb, ws.gate, n);
-            backend.matmul(w.up(), ws.xb, ws.up, n);
-            if (family.has(BlockTrait.GELU_FFN)) {
-                backend.geglu(ws.gate, ws.up, n * ffn);
-            } else {
-                backend.swiglu(ws.gate, ws.up, n * ffn);
+            if (!preNorm) {
+                backend.layerNorm(ws.x, w.attnOutNorm(), w.attnOutNormBias(), ws.x, dim, n, eps);
             }
-            backend.matmul(w.down(), ws.gate, ws.xb, n);
+            // feed-forward: x = h + [postNorm](Wdown · (act(Wgate · in) * Wup · in)), [x = LayerNorm(x)]
+            in = ws.x;
+            if (preNorm) {
+                backend.rmsNorm(ws.x, w.ffnNorm(), ws.xb, dim, n, eps);
+                in = ws.xb;
+            }
+            backend.matmul(w.up(), in, ws.up, n);
+            if (family.has(BlockTrait.DENSE_BIASES)) {
+                backend.addBias(ws.up, w.upBias(), ffn, n);
+            }
+            Activation hidden;
+            if (family.has(BlockTrait.UNGATED_FFN)) {
+                backend.gelu(ws.up, n * ffn);
+                hidden = ws.up;
+            } else {
+                backend.matmul(w.gate(), in, ws.gate, n);
+                if (family.has(BlockTrait.GELU_FFN)) {
+                    backend.geglu(ws.gate, ws.up, n * ffn);
+                } else {
+                    backend.swiglu(ws.gate, ws.up, n * ffn);
+                }
+                hidden = ws.gate;
+            }
+            backend.matmul(w.down(), hidden, ws.xb, n);
+            if (family.has(BlockTrait.DENSE_BIASES)) {
+                backend.addBias(ws.xb, w.downBias(), dim, n);
+            }
             if (family.has(BlockTrait.POST_NORMS)) {
                 backend.rmsNorm(ws.xb, w.ffnPostNorm(), ws.xb, dim, n, eps);
             }
             backend.add(ws.x, ws.xb, n * dim);
+            if (!preNorm) {
+                backend.layerNorm(ws.x, w.layerOutNorm(), w.layerOutNormBias(), ws.x, dim, n, eps);
+            }
         }
+    }
+
+    /** x = embed(tokens) [· sqrt(dim)] [+ tokenType₀] [+ position_embd(pos)], [x = LayerNorm(x)]. */
+    private void embed(Workspace ws, int[] ids, int[] positions) {
+        int n = ids.length;
+        int dim = config.embeddingLength();
+        backend.rows(weights.tokenEmbedding(), ids, ws.x);
+        if (family.has(BlockTrait.SCALED_EMBEDDING)) {
+            backend.scale(ws.x, (float) Math.sqrt(dim), n * dim);
+        }
+        if (weights.tokenTypeRow() != null) {
+            backend.addBias(ws.x, weights.tokenTypeRow(), dim, n);
+        }
+        if (family.has(BlockTrait.ABSOLUTE_POSITIONS)) {
+            backend.rows(weights.positionEmbedding(), positions, ws.xb);
+            backend.add(ws.x, ws.xb, n * dim);
+        }
+        if (family.has(BlockTrait.EMBEDDING_NORM)) {
+            backend.layerNorm(ws.x, weights.embeddingNorm(), weights.embeddingNormBias(), ws.x, dim, n, config.normEpsilon());
+        }
+    }
+
+    /**
+     * The final hidden states of the {@code tokens} rows the last {@link #packedLayers} left, as llama.cpp's
+     * embeddings: pre-norm families normalize them with {@code output_norm} (into {@code ws.xb}); post-norm ones are
+     * normalized already ({@code ws.x}).
+     */
+    Activation hiddenStates(Workspace ws, int tokens) {
+        if (weights.outputNorm() == null) {
+            return ws.x;
+        }
+        backend.rmsNorm(ws.x, weights.outputNorm(), ws.xb, config.embeddingLength(), tokens, config.normEpsilon());
+        return ws.xb;
+    }
+
+    /**
+     * The classification head over {@code rows} of {@code states} (one per sequence: its first token), into
+     * {@code out} ({@link ModelConfig#classifierLabels()} raw scores per row): llama.cpp's RANK pooling.
+     */
+    void classify(Workspace ws, Activation states, int[] rows, float[] out) {
+        ModelWeights.ClassifierHead head = weights.classifier();
+        int dim = config.embeddingLength();
+        int n = rows.length;
+        for (int i = 0; i < n; i++) {
+            backend.copy(states, rows[i] * dim, ws.headIn, i * dim, dim);
+        }
+        Activation in = ws.headIn;
+        if (head.dense() != null) {
+            backend.matmul(head.dense(), ws.headIn, ws.headHidden, n);
+            backend.addBias(ws.headHidden, head.denseBias(), dim, n);
+            backend.tanh(ws.headHidden, n * dim);
+            in = ws.headHidden;
+        }
+        backend.matmul(head.out(), in, ws.headOut, n);
+        backend.addBias(ws.headOut, head.outBias(), config.classifierLabels(), n);
+        backend.read(ws.headOut, 0, out, 0, n * config.classifierLabels());
     }
 
     /**
@@ -179,7 +316,7 @@ final class Transformer {
         for (int r = 0; r < count; r += chunk) {
             int k = Math.min(chunk, count - r);
             backend.copy(ws.x, (from + r) * dim, ws.outIn, 0, k * dim);
-            backend.rmsNorm(ws.outIn, weights.outputNorm(), ws.outNorm, dim, k, config.rmsNormEpsilon());
+            backend.rmsNorm(ws.outIn, weights.outputNorm(), ws.outNorm, dim, k, config.normEpsilon());
             backend.matmul(weights.output(), ws.outNorm, ws.logits, k);
             if (config.finalSoftcap() > 0) {
                 backend.softcap(ws.logits, config.finalSoftcap(), k * vocab);

@@ -84,7 +84,7 @@ class ModelLoadingTest {
             assertTrue(m.tiedEmbeddings());
             assertEquals(64, m.defaultContextLength());
             assertEquals(new ModelConfig("llama", DIM, 1, HEADS, KV_HEADS, FFN, 64, 4, 4, 4, 10000f, RopeScaling.NONE,
-                    1e-5f, VOCAB, 1f, 64, 0.5f, 0f, 0f, 0, 1, 10000f, RopeScaling.NONE), m.config());
+                    1e-5f, VOCAB, 1f, 64, 0.5f, 0f, 0f, 0, 1, 10000f, RopeScaling.NONE, true, Pooling.NONE, 1), m.config());
             try (InferenceSession s = m.newSession()) {
                 float[] logits = s.forward(new int[] {1, 2, 3}, false);
                 assertEquals(VOCAB, logits.length);
@@ -132,7 +132,7 @@ class ModelLoadingTest {
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> Model.load(p));
         assertEquals("mamba9", e.architecture());
         assertTrue(e.getMessage().contains("'mamba9'") && e.getMessage().contains(p.toString()), e.getMessage());
-        assertTrue(e.getMessage().endsWith("supported architectures: gemma2, gemma3, llama, phi3, qwen2, qwen3"),
+        assertTrue(e.getMessage().endsWith("supported architectures: bert, gemma2, gemma3, llama, phi3, qwen2, qwen3"),
                 e.getMessage());
     }
 

@@ -1,6 +1,9 @@
 package dev.basalt.examples;
 
 import dev.basalt.engine.ContextOverflowException;
+import dev.basalt.engine.EmbeddingOnlyModelException;
+import dev.basalt.engine.IncompatiblePoolingException;
+import dev.basalt.engine.InputTooLongException;
 import dev.basalt.gguf.ModelFormatException;
 import dev.basalt.gguf.manifest.ManifestException;
 import dev.basalt.tensor.compute.BackendUnavailableException;
@@ -28,8 +31,8 @@ public final class Basalt {
     /** The built-in commands, then those other modules on the class path provide as services. */
     private static List<Command> commands() {
         List<Command> all = new ArrayList<>(List.of(new RunCommand(), new ChatCommand(), new ServeCommand(),
-                new InspectCommand(), new TokenizeCommand(), new ManifestCommand(), new ConvertCommand(false),
-                new ConvertCommand(true), new DevicesCommand()));
+                new EmbedCommand(), new RerankCommand(), new InspectCommand(), new TokenizeCommand(),
+                new ManifestCommand(), new ConvertCommand(false), new ConvertCommand(true), new DevicesCommand()));
         ServiceLoader.load(Command.class).forEach(all::add);
         return List.copyOf(all);
     }
@@ -88,7 +91,9 @@ public final class Basalt {
     /** One line that says what went wrong, without a stack trace. */
     static String describe(Throwable e) {
         if (e instanceof ModelFormatException || e instanceof ManifestException || e instanceof TemplateException
-                || e instanceof ContextOverflowException || e instanceof BackendUnavailableException) {
+                || e instanceof ContextOverflowException || e instanceof BackendUnavailableException
+                || e instanceof InputTooLongException || e instanceof IncompatiblePoolingException
+                || e instanceof EmbeddingOnlyModelException) {
             return e.getMessage();
         }
         if (e instanceof NoSuchFileException n) {

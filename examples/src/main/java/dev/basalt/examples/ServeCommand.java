@@ -2,6 +2,7 @@ package dev.basalt.examples;
 
 import dev.basalt.engine.ChatFormat;
 import dev.basalt.engine.Model;
+import dev.basalt.engine.Pooling;
 import dev.basalt.examples.server.OpenAiServer;
 import dev.basalt.examples.server.ServerOptions;
 import java.io.IOException;
@@ -36,11 +37,16 @@ final class ServeCommand implements Command {
                   --kv-memory BYTES      KV cache budget of all slots together (default 4294967296)
                   --max-body BYTES       largest request body (default 1048576); larger ones get 413
                   --model-id NAME        the model's name in the API (default: the file name without .gguf)
+                  --pooling P            pooling of /v1/embeddings: none, mean, cls, last, rank (default: the
+                                         model's pooling_type; a generative model serves embeddings only with one)
+                  --no-normalize         return embeddings as the model computes them (default: unit L2 length)
                 """ + ChatFormatArguments.USAGE + "\n" + ModelArguments.USAGE + """
 
                                          (--ctx here: each slot's context, the longest prompt plus completion;
                                          by default the model's, capped so that all slots fit --kv-memory)
-                Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions, GET /health, GET /metrics.
+                Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions, POST /v1/embeddings,
+                POST /v1/rerank, GET /health, GET /metrics. An embedding model (bert, or one whose file declares a
+                pooling) serves /v1/embeddings (or /v1/rerank for a reranker) and refuses generation with 400.
                 Ctrl-C (SIGINT) or SIGTERM stops generations, answers waiting requests and exits.""";
     }
 
@@ -58,6 +64,8 @@ final class ServeCommand implements Command {
         long kvMemory = defaults.kvCacheBudgetBytes();
         long maxBody = defaults.maxBodyBytes();
         String modelId = null;
+        Pooling pooling = null;
+        boolean normalize = defaults.normalizeEmbeddings();
         while (a.hasNext()) {
             String opt = a.next();
             if (!modelArguments.parse(opt, a) && !template.parse(opt, a)) {
@@ -70,6 +78,8 @@ final class ServeCommand implements Command {
                     case "--kv-memory" -> kvMemory = a.longValue(opt);
                     case "--max-body" -> maxBody = a.longValue(opt);
                     case "--model-id" -> modelId = a.value(opt);
+                    case "--pooling" -> pooling = EmbeddingArguments.pooling(a.value(opt));
+                    case "--no-normalize" -> normalize = false;
                     default -> throw new UsageException("unknown option " + opt);
                 }
             }
@@ -81,15 +91,15 @@ final class ServeCommand implements Command {
         ServerOptions options;
         try {
             options = new ServerOptions(host, port, apiKey == null || apiKey.isEmpty() ? null : apiKey, parallel, queue,
-                    modelArguments.contextLength(), kvMemory, maxBody, modelId);
+                    modelArguments.contextLength(), kvMemory, maxBody, modelId, pooling, normalize);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         Model model = modelArguments.load(modelPath, name(), err);
         OpenAiServer server;
         try {
-            ChatFormat format = template.resolveIfAny(model);
-            if (format == null) {
+            ChatFormat format = model.config().embeddingOnly() ? null : template.resolveIfAny(model);
+            if (format == null && !model.config().embeddingOnly()) {
                 err.println("basalt serve: warning: " + model.source() + " has no chat template: /v1/chat/completions will "
                         + "answer 400 (give one with --template <file>); /v1/completions works");
             }
@@ -109,8 +119,9 @@ final class ServeCommand implements Command {
             model.close();
             stopped.countDown();
         }, "basalt-serve-shutdown"));
-        out.printf("basalt serve: listening on http://%s:%d (model '%s', %d slot%s of %d positions, queue %d%s); Ctrl-C stops%n",
-                host, server.port(), modelId, parallel, parallel == 1 ? "" : "s", server.contextLength(), queue,
+        out.printf("basalt serve: listening on http://%s:%d (%s '%s', %d slot%s of %d positions, queue %d%s); Ctrl-C stops%n",
+                host, server.port(), model.config().embeddingOnly() ? "embedding model" : "model", modelId, parallel,
+                parallel == 1 ? "" : "s", server.contextLength(), queue,
                 options.apiKey() == null ? "" : ", API key required");
         stopped.await();
         return 0;

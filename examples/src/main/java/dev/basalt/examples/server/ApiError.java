@@ -35,7 +35,11 @@ final class ApiError extends RuntimeException {
     }
 
     static ApiError contextLengthExceeded(String message) {
-        return new ApiError(400, "invalid_request_error", "messages", "context_length_exceeded", message, 0);
+        return contextLengthExceeded("messages", message);
+    }
+
+    static ApiError contextLengthExceeded(String param, String message) {
+        return new ApiError(400, "invalid_request_error", param, "context_length_exceeded", message, 0);
     }
 
     static ApiError unauthorized() {

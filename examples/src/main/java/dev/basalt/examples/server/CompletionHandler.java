@@ -64,12 +64,12 @@ final class CompletionHandler {
         GenerationOptions options = kind == Kind.CHAT ? server.chatFormat().forReplies(request.options()) : request.options();
         Response response = new Response(kind.idPrefix + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
                 Instant.now().getEpochSecond());
-        Generator slot = server.slots().acquire(prompt);
+        Slot slot = server.slots().acquire(prompt);
         try {
             if (request.stream()) {
-                stream(exchange, slot, prompt, options, request.includeUsage(), response);
+                stream(exchange, slot.generator(), prompt, options, request.includeUsage(), response);
             } else {
-                GenerationResult r = slot.generate(prompt, options, token -> checkOpen());
+                GenerationResult r = slot.generator().generate(prompt, options, token -> checkOpen());
                 server.metrics().generated(r);
                 JsonHttp.send(exchange, 200, response.whole(r));
             }

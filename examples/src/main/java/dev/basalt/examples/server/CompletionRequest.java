@@ -23,16 +23,7 @@ record CompletionRequest(boolean stream, boolean includeUsage, int maxTokens, Ge
      *     {@code modelId}
      */
     static CompletionRequest parse(JsonNode body, String modelId) {
-        if (!body.isObject()) {
-            throw ApiError.invalid(null, "the request body must be a JSON object");
-        }
-        JsonNode model = body.get("model");
-        if (model == null || !model.isTextual()) {
-            throw ApiError.invalid("model", "'model' must be given as a string (this server has '" + modelId + "')");
-        }
-        if (!model.asText().equals(modelId)) {
-            throw ApiError.modelNotFound(model.asText());
-        }
+        ModelField.check(body, modelId);
         JsonNode n = body.get("n");
         if (n != null && !n.isNull() && !(n.canConvertToExactIntegral() && n.asInt() == 1)) {
             throw ApiError.unsupported("n", "'n' must be 1: this server generates one choice per request, got " + n);

@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.basalt.engine.ChatFormat;
+import dev.basalt.engine.Embedder;
+import dev.basalt.engine.EmbeddingOnlyModelException;
+import dev.basalt.engine.EmbeddingOptions;
 import dev.basalt.engine.Generator;
 import dev.basalt.engine.GenerationOptions;
+import dev.basalt.engine.IncompatiblePoolingException;
 import dev.basalt.engine.Model;
+import dev.basalt.engine.Pooling;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +20,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -24,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An OpenAI-compatible HTTP server for one model, on the JDK's HTTP server: {@code GET /v1/models},
  * {@code POST /v1/chat/completions}, {@code POST /v1/completions} (streamed as Server-Sent Events or whole),
- * {@code GET /health} and {@code GET /metrics} (Prometheus text). Errors are OpenAI's error JSON.
+ * {@code POST /v1/embeddings}, {@code POST /v1/rerank}, {@code GET /health} and {@code GET /metrics} (Prometheus
+ * text). Errors are OpenAI's error JSON. An embedding model (BERT, a declared pooling) serves embeddings or rerank
+ * scores and answers generation requests with 400; a generative model serves embeddings when it is given a pooling.
  *
  * <p>{@link ServerOptions#parallel()} requests generate at once, each in its own session; up to
  * {@link ServerOptions#queue()} more wait; beyond that a request gets 429 with {@code Retry-After}. The server only
@@ -46,8 +54,8 @@ public final class OpenAiServer implements AutoCloseable {
     private final long created = Instant.now().getEpochSecond();
     private volatile boolean closing;
 
-    private OpenAiServer(Model model, ChatFormat chatFormat, ServerOptions options, int contextLength, HttpServer http,
-            ExecutorService executor, SlotPool slots) {
+    private OpenAiServer(Model model, ChatFormat chatFormat, Embedder embedder, ServerOptions options, int contextLength,
+            HttpServer http, ExecutorService executor, SlotPool slots) {
         this.options = options;
         this.contextLength = contextLength;
         this.http = http;
@@ -59,8 +67,22 @@ public final class OpenAiServer implements AutoCloseable {
                 options.modelId(), contextLength, () -> closing);
         CompletionHandler chat = new CompletionHandler(CompletionHandler.Kind.CHAT, context);
         CompletionHandler text = new CompletionHandler(CompletionHandler.Kind.TEXT, context);
-        route("/v1/chat/completions", "POST", true, ex -> chat.handle(ex, JsonHttp.readJson(ex, options.maxBodyBytes())));
-        route("/v1/completions", "POST", true, ex -> text.handle(ex, JsonHttp.readJson(ex, options.maxBodyBytes())));
+        if (model.config().embeddingOnly()) {
+            String refusal = new EmbeddingOnlyModelException(options.modelId(), model.config()).getMessage();
+            Route refuse = ex -> {
+                throw ApiError.invalid("model", refusal);
+            };
+            route("/v1/chat/completions", "POST", true, refuse);
+            route("/v1/completions", "POST", true, refuse);
+        } else {
+            route("/v1/chat/completions", "POST", true, ex -> chat.handle(ex, JsonHttp.readJson(ex, options.maxBodyBytes())));
+            route("/v1/completions", "POST", true, ex -> text.handle(ex, JsonHttp.readJson(ex, options.maxBodyBytes())));
+        }
+        EmbeddingHandler embeddings = new EmbeddingHandler(embedder, "the model '" + options.modelId() + "' has no pooling "
+                + "(its file declares none), so it gives no embedding per text: restart the server with --pooling mean, cls "
+                + "or last", slots, metrics, options.modelId());
+        route("/v1/embeddings", "POST", true, ex -> embeddings.embeddings(ex, JsonHttp.readJson(ex, options.maxBodyBytes())));
+        route("/v1/rerank", "POST", true, ex -> embeddings.rerank(ex, JsonHttp.readJson(ex, options.maxBodyBytes())));
         route("/v1/models", "GET", true, this::models);
         route("/health", "GET", false, this::health);
         route("/metrics", "GET", true, ex -> JsonHttp.sendText(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
@@ -74,18 +96,21 @@ public final class OpenAiServer implements AutoCloseable {
      *
      * @param chatFormat how chats are written for the model; null: the model has no template, and
      *     {@code /v1/chat/completions} answers 400 saying so
-     * @throws IllegalArgumentException when the slots' KV caches do not fit {@link ServerOptions#kvCacheBudgetBytes()}
+     * @throws IllegalArgumentException when the slots' KV caches do not fit {@link ServerOptions#kvCacheBudgetBytes()},
+     *     or the options ask for rank pooling of a model without a classification head
      * @throws IOException when the address cannot be bound
      */
     public static OpenAiServer start(Model model, ChatFormat chatFormat, ServerOptions options) throws IOException {
-        int ctx = contextLength(model, options);
-        List<Generator> generators = new ArrayList<>();
+        Embedder embedder = embedder(model, options);
+        boolean generative = !model.config().embeddingOnly();
+        int ctx = generative ? contextLength(model, options) : embedder.maxTokens();
+        List<Slot> slots = new ArrayList<>();
         GenerationOptions unused = GenerationOptions.builder().build(); // every request brings its own options
         HttpServer http = null;
         ExecutorService executor = null;
         try {
             for (int i = 0; i < options.parallel(); i++) {
-                generators.add(model.newGenerator(unused, ctx));
+                slots.add(new Slot(generative ? model.newGenerator(unused, ctx) : null));
             }
             http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 0);
             int threads = options.parallel() + options.queue() + SPARE_HTTP_THREADS;
@@ -96,7 +121,8 @@ public final class OpenAiServer implements AutoCloseable {
                 return t;
             });
             http.setExecutor(executor);
-            OpenAiServer server = new OpenAiServer(model, chatFormat, options, ctx, http, executor, new SlotPool(generators, options.queue()));
+            OpenAiServer server = new OpenAiServer(model, chatFormat, embedder, options, ctx, http, executor,
+                    new SlotPool(slots, options.queue()));
             http.start();
             return server;
         } catch (IOException | RuntimeException | Error e) {
@@ -106,8 +132,21 @@ public final class OpenAiServer implements AutoCloseable {
             if (executor != null) {
                 executor.shutdownNow();
             }
-            generators.forEach(Generator::close);
+            slots.stream().map(Slot::generator).filter(Objects::nonNull).forEach(Generator::close);
             throw e;
+        }
+    }
+
+    /** The embedder of {@code /v1/embeddings} and {@code /v1/rerank}: null when neither file nor options give a pooling. */
+    private static Embedder embedder(Model model, ServerOptions options) {
+        Pooling pooling = options.pooling() != null ? options.pooling() : model.config().pooling();
+        if (pooling == Pooling.NONE) {
+            return null;
+        }
+        try {
+            return model.embedder(EmbeddingOptions.defaults().withPooling(pooling).withNormalize(options.normalizeEmbeddings()));
+        } catch (IncompatiblePoolingException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
 
@@ -130,7 +169,10 @@ public final class OpenAiServer implements AutoCloseable {
         return http.getAddress().getPort();
     }
 
-    /** Positions of each slot's KV cache: the longest prompt plus completion a request may have. */
+    /**
+     * Positions of each slot's KV cache: the longest prompt plus completion a request may have; for an embedding
+     * model, the longest input.
+     */
     public int contextLength() {
         return contextLength;
     }

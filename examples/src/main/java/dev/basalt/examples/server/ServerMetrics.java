@@ -19,6 +19,8 @@ final class ServerMetrics {
     private final LongAdder decodeNanos = new LongAdder();
     private final LongAdder decodedTokens = new LongAdder();
     private final LongAdder clientDisconnects = new LongAdder();
+    private final LongAdder embeddedInputs = new LongAdder();
+    private final LongAdder embeddedTokens = new LongAdder();
     private final IntSupplier queueLength;
     private final IntSupplier activeSessions;
     private final int slots;
@@ -50,6 +52,12 @@ final class ServerMetrics {
         decodedTokens.add(Math.max(0, r.generatedTokens() - 1)); // the first comes out of the prefill
     }
 
+    /** An embeddings or rerank request: its inputs (texts or query/document pairs) and their tokens. */
+    void embedded(int inputs, long tokens) {
+        embeddedInputs.add(inputs);
+        embeddedTokens.add(tokens);
+    }
+
     /** The exposition text. */
     String render() {
         StringBuilder out = new StringBuilder();
@@ -61,6 +69,8 @@ final class ServerMetrics {
                 .append("\"} ").append(n.sum()).append('\n'));
         counter(out, "basalt_client_disconnects_total", "Streams stopped because the client closed the connection.", clientDisconnects.sum());
         counter(out, "basalt_prompt_tokens_total", "Prompt tokens received (tokens in).", promptTokens.sum());
+        counter(out, "basalt_embedding_inputs_total", "Texts embedded and query/document pairs scored.", embeddedInputs.sum());
+        counter(out, "basalt_embedding_tokens_total", "Tokens of the embedded texts and scored pairs.", embeddedTokens.sum());
         counter(out, "basalt_prompt_tokens_cached_total", "Prompt tokens taken from a session's KV cache instead of being processed.",
                 cachedPromptTokens.sum());
         counter(out, "basalt_completion_tokens_total", "Tokens generated (tokens out).", completionTokens.sum());

@@ -1,5 +1,7 @@
 package dev.basalt.examples.server;
 
+import dev.basalt.engine.Pooling;
+
 /**
  * How an {@link OpenAiServer} listens and how much it takes on.
  *
@@ -13,9 +15,11 @@ package dev.basalt.examples.server;
  * @param kvCacheBudgetBytes the most all sessions' KV caches may take together
  * @param maxBodyBytes the largest request body accepted (413 beyond)
  * @param modelId the name clients use for the model in {@code "model"}
+ * @param pooling the pooling of {@code /v1/embeddings}; null = the one the model's file declares
+ * @param normalizeEmbeddings L2-normalize embeddings (what OpenAI clients expect; llama.cpp's server does it too)
  */
 public record ServerOptions(String host, int port, String apiKey, int parallel, int queue, int contextLength,
-        long kvCacheBudgetBytes, long maxBodyBytes, String modelId) {
+        long kvCacheBudgetBytes, long maxBodyBytes, String modelId, Pooling pooling, boolean normalizeEmbeddings) {
 
     private static final String DEFAULT_HOST = "127.0.0.1";
     private static final int DEFAULT_PORT = 8080;
@@ -46,31 +50,47 @@ public record ServerOptions(String host, int port, String apiKey, int parallel, 
 
     /** Defaults for serving {@code modelId}: loopback, port 8080, no key, 1 slot, 8 waiting, 1 MiB bodies. */
     public static ServerOptions defaults(String modelId) {
-        return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, null, 1, 8, 0, DEFAULT_KV_CACHE_BUDGET, DEFAULT_MAX_BODY, modelId);
+        return new ServerOptions(DEFAULT_HOST, DEFAULT_PORT, null, 1, 8, 0, DEFAULT_KV_CACHE_BUDGET, DEFAULT_MAX_BODY, modelId,
+                null, true);
     }
 
     public ServerOptions withAddress(String host, int port) {
-        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, modelId);
+        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, modelId, pooling, normalizeEmbeddings);
     }
 
     public ServerOptions withApiKey(String key) {
-        return new ServerOptions(host, port, key, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, modelId);
+        return new ServerOptions(host, port, key, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, modelId, pooling, normalizeEmbeddings);
     }
 
     public ServerOptions withConcurrency(int parallelRequests, int queuedRequests) {
         return new ServerOptions(host, port, apiKey, parallelRequests, queuedRequests, contextLength, kvCacheBudgetBytes,
-                maxBodyBytes, modelId);
+                maxBodyBytes, modelId, pooling, normalizeEmbeddings);
     }
 
     public ServerOptions withContextLength(int positions) {
-        return new ServerOptions(host, port, apiKey, parallel, queue, positions, kvCacheBudgetBytes, maxBodyBytes, modelId);
+        return new ServerOptions(host, port, apiKey, parallel, queue, positions, kvCacheBudgetBytes, maxBodyBytes, modelId, pooling, normalizeEmbeddings);
     }
 
     public ServerOptions withKvCacheBudget(long bytes) {
-        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, bytes, maxBodyBytes, modelId);
+        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, bytes, maxBodyBytes, modelId, pooling, normalizeEmbeddings);
     }
 
     public ServerOptions withMaxBodyBytes(long bytes) {
-        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, bytes, modelId);
+        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, bytes, modelId, pooling, normalizeEmbeddings);
+    }
+
+    public ServerOptions withPooling(Pooling p) {
+        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, modelId,
+                p, normalizeEmbeddings);
+    }
+
+    public ServerOptions withEmbeddingNormalization(boolean normalize) {
+        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, modelId,
+                pooling, normalize);
+    }
+
+    public ServerOptions withModelId(String id) {
+        return new ServerOptions(host, port, apiKey, parallel, queue, contextLength, kvCacheBudgetBytes, maxBodyBytes, id,
+                pooling, normalizeEmbeddings);
     }
 }

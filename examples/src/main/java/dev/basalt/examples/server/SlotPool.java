@@ -2,37 +2,38 @@ package dev.basalt.examples.server;
 
 import dev.basalt.engine.Generator;
 import java.util.ArrayList;
+import java.util.Objects;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The server's generation slots: a fixed set of {@link Generator}s, each with its own KV cache, lent to one request
- * at a time. When all are busy, up to {@code queue} requests wait (first come, first served); more are refused at
- * once with 429. A prompt gets the free slot whose cache shares the longest prefix with it, so a client that sends
- * a conversation again with one more turn reuses the cache of its last reply.
+ * The server's slots: a fixed set of {@link Slot}s (each generator with its own KV cache), lent to one request at a
+ * time. When all are busy, up to {@code queue} requests wait (first come, first served); more are refused at once
+ * with 429. A prompt gets the free slot whose cache shares the longest prefix with it, so a client that sends a
+ * conversation again with one more turn reuses the cache of its last reply; an embedding request takes any.
  */
 final class SlotPool implements AutoCloseable {
-    private final List<Generator> all;
-    private final List<Generator> free;
+    private final List<Slot> all;
+    private final List<Slot> free;
     private final int queueCapacity;
     private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition released = lock.newCondition();
     private int waiting;
     private boolean closed;
 
-    SlotPool(List<Generator> generators, int queueCapacity) {
-        this.all = List.copyOf(generators);
-        this.free = new ArrayList<>(generators);
+    SlotPool(List<Slot> slots, int queueCapacity) {
+        this.all = List.copyOf(slots);
+        this.free = new ArrayList<>(slots);
         this.queueCapacity = queueCapacity;
     }
 
     /**
-     * Takes a slot for {@code promptIds}, waiting in the queue if all are busy.
+     * Takes a slot for {@code promptIds} (null: an embedding request, any slot), waiting in the queue if all are busy.
      *
      * @throws ApiError 429 when the queue is full; 503 when the pool closes or the thread is interrupted
      */
-    Generator acquire(int[] promptIds) {
+    Slot acquire(int[] promptIds) {
         lock.lock();
         try {
             if (closed) {
@@ -55,10 +56,12 @@ final class SlotPool implements AutoCloseable {
             if (closed) {
                 throw ApiError.unavailable("the server is shutting down");
             }
-            Generator best = free.get(0);
-            for (Generator g : free) {
-                if (g.reusablePrefix(promptIds) > best.reusablePrefix(promptIds)) {
-                    best = g;
+            Slot best = free.get(0);
+            if (promptIds != null) {
+                for (Slot s : free) {
+                    if (s.generator().reusablePrefix(promptIds) > best.generator().reusablePrefix(promptIds)) {
+                        best = s;
+                    }
                 }
             }
             free.remove(best);
@@ -68,10 +71,10 @@ final class SlotPool implements AutoCloseable {
         }
     }
 
-    void release(Generator generator) {
+    void release(Slot slot) {
         lock.lock();
         try {
-            free.add(generator);
+            free.add(slot);
             released.signal();
         } finally {
             lock.unlock();
@@ -82,7 +85,7 @@ final class SlotPool implements AutoCloseable {
         return all.size();
     }
 
-    /** Slots generating now. */
+    /** Slots lent now. */
     int active() {
         lock.lock();
         try {
@@ -117,6 +120,6 @@ final class SlotPool implements AutoCloseable {
     @Override
     public void close() {
         stopAccepting();
-        all.forEach(Generator::close);
+        all.stream().map(Slot::generator).filter(Objects::nonNull).forEach(Generator::close);
     }
 }

@@ -42,6 +42,17 @@ public final class CpuBackend implements Backend {
 
         float[] cos = new float[0];
         float[] sin = new float[0];
+        /** Attention's key span of each token ({@link #last} sized alike). */
+        int[] first = new int[0];
+        int[] last = new int[0];
+
+        int[] spans(int tokens) {
+            if (first.length < tokens) {
+                first = new int[tokens];
+                last = new int[tokens];
+            }
+            return first;
+        }
 
         /** RoPE's per-position cos and sin tables ({@link #sin} sized alike). */
         float[] cos(int n) {
@@ -251,21 +262,61 @@ public final class CpuBackend implements Backend {
     @Override
     public void attention(Activation q, Activation keyCache, Activation valueCache, Activation out, int tokens,
             int startPos, AttentionConfig config) {
+        CallScratch cs = callScratch.get();
+        int[] first = cs.spans(tokens);
+        int[] last = cs.last;
+        int window = config.slidingWindow();
+        for (int t = 0; t < tokens; t++) {
+            int pos = startPos + t;
+            last[t] = config.causal() ? pos : startPos + tokens - 1;
+            first[t] = window > 0 ? Math.max(0, last[t] - window + 1) : 0;
+        }
+        attend(q, keyCache, valueCache, out, tokens, startPos + tokens, first, last, config);
+    }
+
+    @Override
+    public void packedAttention(Activation q, Activation keys, Activation values, Activation out, int tokens,
+            int[] sequenceStarts, AttentionConfig config) {
+        if (sequenceStarts.length == 0 || sequenceStarts[0] != 0) {
+            throw new IllegalArgumentException("the first packed sequence must start at row 0");
+        }
+        CallScratch cs = callScratch.get();
+        int[] first = cs.spans(tokens);
+        int[] last = cs.last;
+        int window = config.slidingWindow();
+        for (int s = 0; s < sequenceStarts.length; s++) {
+            int start = sequenceStarts[s];
+            int end = s + 1 < sequenceStarts.length ? sequenceStarts[s + 1] : tokens;
+            if (end <= start || end > tokens) {
+                throw new IllegalArgumentException("packed sequence " + s + " spans rows " + start + ".." + end
+                        + " of " + tokens + ": starts must rise and stay within the batch");
+            }
+            for (int t = start; t < end; t++) {
+                last[t] = config.causal() ? t : end - 1;
+                first[t] = window > 0 ? Math.max(start, last[t] - window + 1) : start;
+            }
+        }
+        attend(q, keys, values, out, tokens, tokens, first, last, config);
+    }
+
+    /** Token t attends to the key rows first[t] .. last[t] of {@code keyRows}. */
+    private void attend(Activation q, Activation keys, Activation values, Activation out, int tokens, int keyRows,
+            int[] first, int[] last, AttentionConfig config) {
         float[] qs = array(q);
-        float[] kc = array(keyCache);
-        float[] vc = array(valueCache);
+        float[] kc = array(keys);
+        float[] vc = array(values);
         float[] o = array(out);
         int kvDim = config.kvDim();
         int queryDim = config.queryDim();
         checkLength("attention queries", qs, (long) tokens * queryDim);
         checkLength("attention output", o, (long) tokens * queryDim);
-        checkLength("key cache", kc, (long) (startPos + tokens) * kvDim);
-        checkLength("value cache", vc, (long) (startPos + tokens) * kvDim);
+        checkLength("keys", kc, (long) keyRows * kvDim);
+        checkLength("values", vc, (long) keyRows * kvDim);
         AttentionTask task = callScratch.get().attention;
-        task.set(qs, kc, vc, o, startPos, config.heads(), config.kvHeads(), config.headDim(), kvDim, queryDim,
-                config.scale(), config.softcap(), config.slidingWindow());
+        task.set(qs, kc, vc, o, first, last, config.heads(), config.kvHeads(), config.headDim(), kvDim, queryDim,
+                config.scale(), config.softcap());
         try {
-            pool.forRange(tokens * config.heads(), (long) (startPos + tokens) * config.headDim() * 2, task);
+            pool.forRange(tokens * config.heads(), (long) keyRows * config.headDim() * 2, task);
         } finally {
             task.clear();
         }
@@ -296,6 +347,59 @@ public final class CpuBackend implements Backend {
         checkLength("geglu up", u, n);
         for (int i = 0; i < n; i++) {
             g[i] = GeluTable.gelu(g[i]) * u[i];
+        }
+    }
+
+    @Override
+    public void gelu(Activation x, int n) {
+        float[] a = array(x);
+        checkLength("gelu target", a, n);
+        for (int i = 0; i < n; i++) {
+            a[i] = GeluTable.gelu(a[i]);
+        }
+    }
+
+    @Override
+    public void tanh(Activation x, int n) {
+        float[] a = array(x);
+        checkLength("tanh target", a, n);
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) StrictMath.tanh(a[i]);
+        }
+    }
+
+    /**
+     * As ggml's norm then mul and add: the mean from a double sum rounded to float, the variance as the double sum
+     * of the float deviations squared, {@code scale = 1/sqrtf(variance + eps)}, then {@code (d*scale)*w + b}.
+     */
+    @Override
+    public void layerNorm(Activation x, Activation weight, Activation bias, Activation out, int dim, int tokens, float eps) {
+        float[] xs = array(x);
+        float[] w = array(weight);
+        float[] b = array(bias);
+        float[] o = array(out);
+        checkLength("layerNorm input", xs, (long) dim * tokens);
+        checkLength("layerNorm weight", w, dim);
+        checkLength("layerNorm bias", b, dim);
+        checkLength("layerNorm output", o, (long) dim * tokens);
+        for (int t = 0; t < tokens; t++) {
+            int base = t * dim;
+            double sum = 0;
+            for (int i = 0; i < dim; i++) {
+                sum += xs[base + i];
+            }
+            float mean = (float) sum / dim;
+            double squares = 0;
+            for (int i = 0; i < dim; i++) {
+                float d = xs[base + i] - mean;
+                o[base + i] = d;
+                squares += d * d;
+            }
+            float variance = (float) (squares / dim);
+            float scale = 1.0f / (float) StrictMath.sqrt(variance + eps);
+            for (int i = 0; i < dim; i++) {
+                o[base + i] = (o[base + i] * scale) * w[i] + b[i];
+            }
         }
     }
 

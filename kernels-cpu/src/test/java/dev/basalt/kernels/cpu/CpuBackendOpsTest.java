@@ -286,4 +286,125 @@ class CpuBackendOpsTest {
         }
         assertThrows(IllegalArgumentException.class, () -> BACKEND.rows(table, new int[] {5}, out));
     }
+
+    /** LayerNorm against the float64 formula with the biased variance; tolerance float32 rounding of values ~|w|·4. */
+    @Test
+    void layerNormCentresScalesAndShifts() {
+        int dim = 37;
+        int tokens = 3;
+        CpuActivation x = random(dim * tokens, 2);
+        for (int i = 0; i < dim * tokens; i++) {
+            x.array()[i] += 5; // an offset the mean must remove
+        }
+        CpuActivation w = random(dim, 1);
+        CpuActivation b = random(dim, 1);
+        CpuActivation out = BACKEND.allocate(dim * tokens);
+        BACKEND.layerNorm(x, w, b, out, dim, tokens, 1e-12f);
+        for (int t = 0; t < tokens; t++) {
+            double mean = 0;
+            for (int i = 0; i < dim; i++) {
+                mean += x.array()[t * dim + i];
+            }
+            mean /= dim;
+            double var = 0;
+            for (int i = 0; i < dim; i++) {
+                double d = x.array()[t * dim + i] - mean;
+                var += d * d;
+            }
+            var /= dim;
+            for (int i = 0; i < dim; i++) {
+                double e = (x.array()[t * dim + i] - mean) / Math.sqrt(var + 1e-12) * w.array()[i] + b.array()[i];
+                assertEquals(e, out.array()[t * dim + i], 1e-5 * 8, "token " + t + " value " + i);
+            }
+        }
+        BACKEND.layerNorm(x, w, b, x, dim, tokens, 1e-12f);
+        assertArrayEquals(out.array(), x.array(), "in place gives the same bits");
+    }
+
+    @Test
+    void geluIsGegluWithoutTheGateAndTanhIsTanh() {
+        int n = 301;
+        CpuActivation x = BACKEND.allocate(n);
+        CpuActivation ones = BACKEND.allocate(n);
+        for (int i = 0; i < n; i++) {
+            x.array()[i] = -12f + 24f * i / (n - 1);
+            ones.array()[i] = 1f;
+        }
+        CpuActivation gated = copyOf(x);
+        CpuActivation t = copyOf(x);
+        BACKEND.geglu(gated, ones, n);
+        BACKEND.gelu(x, n);
+        assertArrayEquals(gated.array(), x.array());
+        BACKEND.tanh(t, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Math.tanh(-12.0 + 24.0 * i / (n - 1)), t.array()[i], 1e-6);
+        }
+    }
+
+    /**
+     * Non-causal attention lets every token see the whole sequence: it equals causal attention of the last token
+     * computed for each query alone (a causal query at the end sees everything).
+     */
+    @Test
+    void nonCausalAttentionSeesTheWholeSequence() {
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 5;
+        int tokens = 6;
+        AttentionConfig bidirectional = new AttentionConfig(heads, kvHeads, headDim, 0.4f, 0, 0, false);
+        AttentionConfig causal = new AttentionConfig(heads, kvHeads, headDim, 0.4f, 0, 0);
+        CpuActivation q = random(tokens * bidirectional.queryDim(), 1);
+        CpuActivation k = random(tokens * bidirectional.kvDim(), 1);
+        CpuActivation v = random(tokens * bidirectional.kvDim(), 1);
+        CpuActivation out = BACKEND.allocate(tokens * bidirectional.queryDim());
+        BACKEND.attention(q, k, v, out, tokens, 0, bidirectional);
+        int qd = bidirectional.queryDim();
+        for (int t = 0; t < tokens; t++) {
+            CpuActivation one = BACKEND.allocate(qd);
+            System.arraycopy(q.array(), t * qd, one.array(), 0, qd);
+            CpuActivation expected = BACKEND.allocate(qd);
+            BACKEND.attention(one, k, v, expected, 1, tokens - 1, causal);
+            for (int i = 0; i < qd; i++) {
+                assertEquals(expected.array()[i], out.array()[t * qd + i], "token " + t);
+            }
+        }
+    }
+
+    /**
+     * Packed sequences attend only within themselves: each one's output is bit for bit what it gives alone (positions
+     * restart at 0), causal or not, with or without a window.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"true, 0", "false, 0", "true, 2"})
+    void packedSequencesAttendOnlyWithinThemselves(boolean causal, int window) {
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 5;
+        int[] starts = {0, 3, 4, 9};
+        int tokens = 12;
+        AttentionConfig cfg = new AttentionConfig(heads, kvHeads, headDim, 0.4f, window, 0, causal);
+        int qd = cfg.queryDim();
+        int kd = cfg.kvDim();
+        CpuActivation q = random(tokens * qd, 1);
+        CpuActivation k = random(tokens * kd, 1);
+        CpuActivation v = random(tokens * kd, 1);
+        CpuActivation out = BACKEND.allocate(tokens * qd);
+        BACKEND.packedAttention(q, k, v, out, tokens, starts, cfg);
+        for (int s = 0; s < starts.length; s++) {
+            int start = starts[s];
+            int n = (s + 1 < starts.length ? starts[s + 1] : tokens) - start;
+            CpuActivation qs = BACKEND.allocate(n * qd);
+            CpuActivation ks = BACKEND.allocate(n * kd);
+            CpuActivation vs = BACKEND.allocate(n * kd);
+            System.arraycopy(q.array(), start * qd, qs.array(), 0, n * qd);
+            System.arraycopy(k.array(), start * kd, ks.array(), 0, n * kd);
+            System.arraycopy(v.array(), start * kd, vs.array(), 0, n * kd);
+            CpuActivation alone = BACKEND.allocate(n * qd);
+            BACKEND.attention(qs, ks, vs, alone, n, 0, cfg);
+            for (int i = 0; i < n * qd; i++) {
+                assertEquals(alone.array()[i], out.array()[start * qd + i], "sequence " + s);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> BACKEND.packedAttention(q, k, v, out, tokens, new int[] {0, 5, 5}, cfg));
+    }
 }

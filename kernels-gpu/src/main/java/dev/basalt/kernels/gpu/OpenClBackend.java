@@ -38,6 +38,11 @@ public final class OpenClBackend implements Backend {
     private final HostInput ids = new HostInput();
     private final HostInput positions = new HostInput();
     private final HostInput ropeFactors = new HostInput();
+    private final HostInput spanFirst = new HostInput();
+    private final HostInput spanLast = new HostInput();
+    /** Host scratch for the per-token key spans of an attention call. */
+    private int[] firstRows = new int[0];
+    private int[] lastRows = new int[0];
     /** Attention's score rows, grown to the largest call so far. */
     private DeviceBuffer scores;
 
@@ -234,28 +239,73 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void attention(Activation q, Activation keyCache, Activation valueCache, Activation out,
             int tokens, int startPos, AttentionConfig config) {
+        ensureSpans(tokens);
+        int window = config.slidingWindow();
+        for (int t = 0; t < tokens; t++) {
+            int pos = startPos + t;
+            lastRows[t] = pos;
+            firstRows[t] = window > 0 ? Math.max(0, pos - window + 1) : 0;
+        }
+        attend(q, keyCache, valueCache, out, tokens, startPos + tokens, config);
+    }
+
+    @Override
+    public synchronized void packedAttention(Activation q, Activation keys, Activation values, Activation out,
+            int tokens, int[] sequenceStarts, AttentionConfig config) {
+        if (sequenceStarts.length == 0 || sequenceStarts[0] != 0) {
+            throw new IllegalArgumentException("the first packed sequence must start at row 0");
+        }
+        ensureSpans(tokens);
+        int window = config.slidingWindow();
+        for (int s = 0; s < sequenceStarts.length; s++) {
+            int start = sequenceStarts[s];
+            int end = s + 1 < sequenceStarts.length ? sequenceStarts[s + 1] : tokens;
+            if (end <= start || end > tokens) {
+                throw new IllegalArgumentException("packed sequence " + s + " spans rows " + start + ".." + end
+                        + " of " + tokens + ": starts must rise and stay within the batch");
+            }
+            for (int t = start; t < end; t++) {
+                lastRows[t] = config.causal() ? t : end - 1;
+                firstRows[t] = window > 0 ? Math.max(start, lastRows[t] - window + 1) : start;
+            }
+        }
+        attend(q, keys, values, out, tokens, tokens, config);
+    }
+
+    private void ensureSpans(int tokens) {
+        if (firstRows.length < tokens) {
+            firstRows = new int[Math.max(tokens, 2 * firstRows.length)];
+            lastRows = new int[firstRows.length];
+        }
+    }
+
+    /** Token t attends to the key rows firstRows[t] .. lastRows[t] of {@code keyRows}. */
+    private void attend(Activation q, Activation keys, Activation values, Activation out, int tokens, int keyRows,
+            AttentionConfig config) {
         int kvDim = config.kvDim();
         int queryDim = config.queryDim();
-        int positions = startPos + tokens;
         checkLength("attention queries", q, (long) tokens * queryDim);
         checkLength("attention output", out, (long) tokens * queryDim);
-        checkLength("key cache", keyCache, (long) positions * kvDim);
-        checkLength("value cache", valueCache, (long) positions * kvDim);
+        checkLength("keys", keys, (long) keyRows * kvDim);
+        checkLength("values", values, (long) keyRows * kvDim);
         if (tokens == 0) {
             return;
         }
-        long scoreBytes = (long) tokens * config.heads() * positions * Float.BYTES;
+        long scoreBytes = (long) tokens * config.heads() * keyRows * Float.BYTES;
         if (scores == null || scores.bytes() < scoreBytes) {
             if (scores != null) {
                 scores.release();
             }
             scores = context.buffer(scoreBytes, false);
         }
+        long spanBytes = (long) tokens * Integer.BYTES;
+        DeviceBuffer first = spanFirst.upload(MemorySegment.ofArray(firstRows).asSlice(0, spanBytes));
+        DeviceBuffer last = spanLast.upload(MemorySegment.ofArray(lastRows).asSlice(0, spanBytes));
         float softcap = config.softcap();
         context.launch("attention", new long[] {(long) tokens * config.heads() * context.workGroupSize()},
-                reductionGroup, buffer(q), buffer(keyCache), buffer(valueCache), buffer(out), scores, startPos,
-                config.heads(), config.heads() / config.kvHeads(), config.headDim(), kvDim, positions,
-                config.scale(), softcap, softcap > 0 ? 1.0f / softcap : 0.0f, config.slidingWindow());
+                reductionGroup, buffer(q), buffer(keys), buffer(values), buffer(out), scores, first, last,
+                config.heads(), config.heads() / config.kvHeads(), config.headDim(), kvDim, keyRows,
+                config.scale(), softcap, softcap > 0 ? 1.0f / softcap : 0.0f);
     }
 
     @Override
@@ -267,6 +317,29 @@ public final class OpenClBackend implements Backend {
     @Override
     public synchronized void geglu(Activation gate, Activation up, int n) {
         elementwise("geglu", n, gate, operand("geglu up", up, n));
+    }
+
+    @Override
+    public synchronized void gelu(Activation x, int n) {
+        elementwise("gelu", n, x);
+    }
+
+    @Override
+    public synchronized void tanh(Activation x, int n) {
+        elementwise("tanh_in_place", n, x);
+    }
+
+    @Override
+    public synchronized void layerNorm(Activation x, Activation weight, Activation bias, Activation out, int dim,
+            int tokens, float eps) {
+        checkLength("layerNorm input", x, (long) dim * tokens);
+        checkLength("layerNorm weight", weight, dim);
+        checkLength("layerNorm bias", bias, dim);
+        checkLength("layerNorm output", out, (long) dim * tokens);
+        if (tokens > 0) {
+            context.launch("layer_norm", new long[] {(long) tokens * context.workGroupSize()}, reductionGroup,
+                    buffer(x), buffer(weight), buffer(bias), buffer(out), dim, eps);
+        }
     }
 
     @Override

@@ -1,18 +1,19 @@
-// Causal attention of one query head of one token per work group (group index = token * heads + head), over the
-// cache rows first..pos (first > 0 in sliding-window layers). Query head h reads KV head h / group. The scores live
+// Attention of one query head of one token per work group (group index = token * heads + head), over the key rows
+// first_row[t]..last_row[t] (causal over a KV cache: 0 or the window's start .. the token's position; packed
+// sequences: the token's own sequence). Query head h reads KV head h / group. The scores live
 // in a global scratch row of the group (scores + group index * scores_stride): the softmax needs all of them
 // before the weighted sum of values. Operation order as the CPU backend: q.k * scale, then (with a soft cap)
 // cap * tanh(s * inv_cap), max subtracted, exp, each probability e * (1/sum) times the value, summed by position.
 kernel void attention(global const float* q, global const float* keys, global const float* values, global float* out,
-        global float* scores, int start_pos, int heads, int group, int head_dim, int kv_dim, int scores_stride,
-        float scale, float softcap, float inv_softcap, int window) {
+        global float* scores, global const int* first_row, global const int* last_row, int heads, int group,
+        int head_dim, int kv_dim, int scores_stride, float scale, float softcap, float inv_softcap) {
     local float scratch[WG_SIZE];
     int th = get_group_id(0);
     int lid = get_local_id(0);
     int t = th / heads;
     int h = th % heads;
-    int pos = start_pos + t;
-    int first = window > 0 ? max(0, pos - window + 1) : 0;
+    int pos = last_row[t];
+    int first = first_row[t];
     size_t q_off = (size_t) th * head_dim; // token-major: (t * heads + h) * head_dim
     size_t kv_off = (size_t) (h / group) * head_dim;
     global const float* qh = q + q_off;

@@ -15,6 +15,18 @@ kernel void geglu(global float* gate, global const float* up) {
     gate[i] = gelu * up[i];
 }
 
+// GELU in its tanh approximation, the same as geglu's (BERT's ungated feed-forward).
+kernel void gelu(global float* x) {
+    size_t i = get_global_id(0);
+    float v = x[i];
+    x[i] = 0.5f * v * (1.0f + tanh(0.79788456080286535587989211986876f * v * (1.0f + 0.044715f * v * v)));
+}
+
+kernel void tanh_in_place(global float* x) {
+    size_t i = get_global_id(0);
+    x[i] = tanh(x[i]);
+}
+
 kernel void add(global float* x, global const float* y) {
     size_t i = get_global_id(0);
     x[i] += y[i];

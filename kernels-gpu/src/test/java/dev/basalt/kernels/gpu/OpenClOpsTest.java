@@ -159,6 +159,67 @@ class OpenClOpsTest {
         assertSame("softcap", logits, 1e-5, 1e-6, (b, g) -> b.softcap(of(logits, g), 30f, n));
     }
 
+    /** Mean and variance summed in another order, then sqrt's ulps: 1e-5 relative, as rmsNorm. */
+    @Test
+    void layerNormInPlaceAndAcrossRows() {
+        int dim = 41;
+        int tokens = 4;
+        Pair x = random(dim * tokens, 2);
+        Pair w = random(dim, 1);
+        Pair bias = random(dim, 1);
+        Pair out = random(dim * tokens, 0);
+        assertSame("layerNorm", out, 1e-5, 1e-6,
+                (b, g) -> b.layerNorm(of(x, g), of(w, g), of(bias, g), of(out, g), dim, tokens, 1e-12f));
+        assertSame("layerNorm in place", x, 1e-5, 1e-6,
+                (b, g) -> b.layerNorm(of(x, g), of(w, g), of(bias, g), of(x, g), dim, tokens, 1e-5f));
+    }
+
+    /** tanh within a few ulps: 1e-5 relative. GELU: as geglu below, the CPU's F16 table against the formula. */
+    @Test
+    void tanhAndGelu() {
+        int n = 257;
+        Pair t = random(n, 3);
+        assertSame("tanh", t, 1e-5, 1e-7, (b, g) -> b.tanh(of(t, g), n));
+        Pair x = random(n, 3);
+        float[] x0 = x.values();
+        gpu.gelu(x.gpu(), n);
+        cpu.gelu(x.cpu(), n);
+        float[] g = read(gpu, x.gpu());
+        float[] c = read(cpu, x.cpu());
+        for (int i = 0; i < n; i++) {
+            double allowed = 2.5e-3 * (Math.abs(c[i]) + Math.abs(x0[i])) + 1e-7;
+            assertTrue(Math.abs(g[i] - c[i]) <= allowed, "gelu " + i + ": gpu " + g[i] + " cpu " + c[i]);
+        }
+    }
+
+    /**
+     * Three sequences packed in one batch (5, 1 and 4 rows), causal or not, with and without a window: each token
+     * sees only its own sequence. Tolerance as attention over the cache.
+     */
+    @ParameterizedTest(name = "causal={0} window={1}")
+    @CsvSource({"false, 0", "true, 0", "true, 2", "false, 3"})
+    void packedSequences(boolean causal, int window) {
+        int heads = 4;
+        int kvHeads = 2;
+        int headDim = 8;
+        int tokens = 10;
+        int[] starts = {0, 5, 6};
+        AttentionConfig config = new AttentionConfig(heads, kvHeads, headDim, 0.35f, window, 0f, causal);
+        Pair q = random(tokens * config.queryDim(), 2);
+        Pair keys = random(tokens * config.kvDim(), 2);
+        Pair values = random(tokens * config.kvDim(), 1);
+        Pair out = random(tokens * config.queryDim(), 0);
+        double maxValue = 0;
+        for (float v : values.values()) {
+            maxValue = Math.max(maxValue, Math.abs(v));
+        }
+        assertSame("packedAttention", out, 0, 1e-5 * maxValue,
+                (b, g) -> b.packedAttention(of(q, g), of(keys, g), of(values, g), of(out, g), tokens, starts, config));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> gpu.packedAttention(q.gpu(), keys.gpu(), values.gpu(), out.gpu(), tokens, new int[] {0, 7, 6}, config));
+        assertTrue(e.getMessage().contains("packed sequence 1"), e.getMessage());
+    }
+
     /**
      * The device computes GELU's formula in float32; the CPU looks it up in ggml's table of F16 results indexed by
      * F16(x). F16(x) moves x by up to 2^-11 |x| (GELU's slope is below 1.13) and the table rounds the result by

@@ -52,12 +52,23 @@ public interface Backend extends AutoCloseable {
     void rope(Activation x, int heads, int headDim, int[] positions, int tokens, RopeConfig rope);
 
     /**
-     * Causal attention of {@code tokens} query tokens, token t at position {@code startPos + t}, over the cache
-     * rows 0 .. startPos + t (keys and values of {@code kvDim} floats per position, already written for these
-     * tokens); the heads' outputs are concatenated into {@code out} ({@code queryDim} per token).
+     * Attention of {@code tokens} query tokens, token t at position {@code startPos + t}, over the cache rows
+     * 0 .. startPos + t when {@link AttentionConfig#causal()}, else over rows 0 .. startPos + tokens - 1 (keys and
+     * values of {@code kvDim} floats per position, already written for these tokens); the heads' outputs are
+     * concatenated into {@code out} ({@code queryDim} per token).
      */
     void attention(Activation q, Activation keyCache, Activation valueCache, Activation out, int tokens, int startPos,
             AttentionConfig config);
+
+    /**
+     * Attention within each of several independent sequences packed into one batch (batched embeddings): sequence s
+     * holds the batch rows {@code sequenceStarts[s] .. sequenceStarts[s + 1]} (the last one up to {@code tokens}),
+     * its tokens at positions 0, 1, ... A token attends only to the keys of its own sequence: those up to itself when
+     * {@link AttentionConfig#causal()}, else all of them; a sliding window counts positions within the sequence.
+     * {@code keys} and {@code values} hold one row of {@code kvDim} floats per batch row.
+     */
+    void packedAttention(Activation q, Activation keys, Activation values, Activation out, int tokens,
+            int[] sequenceStarts, AttentionConfig config);
 
     /** {@code gate[i] = silu(gate[i]) * up[i]} for {@code n} values: the SwiGLU activation. */
     void swiglu(Activation gate, Activation up, int n);
@@ -67,6 +78,21 @@ public interface Backend extends AutoCloseable {
      * {@code 0.5·x·(1 + tanh(sqrt(2/π)·(x + 0.044715·x³)))}: the GeGLU activation of Gemma.
      */
     void geglu(Activation gate, Activation up, int n);
+
+    /**
+     * {@code x[i] = gelu(x[i])} for {@code n} values, the same GELU as {@link #geglu}: the activation of an ungated
+     * feed-forward (BERT).
+     */
+    void gelu(Activation x, int n);
+
+    /** {@code x[i] = tanh(x[i])} for {@code n} values (the pooler of a classification head). */
+    void tanh(Activation x, int n);
+
+    /**
+     * {@code out[t] = (x[t] - mean(x[t])) / sqrt(var(x[t]) + eps) * weight + bias} per row of {@code dim} values
+     * ({@code tokens} rows), with the biased variance: LayerNorm (BERT). {@code out} may be {@code x}.
+     */
+    void layerNorm(Activation x, Activation weight, Activation bias, Activation out, int dim, int tokens, float eps);
 
     /** {@code x[i] += y[i]} for {@code n} values: the residual connection. */
     void add(Activation x, Activation y, int n);
