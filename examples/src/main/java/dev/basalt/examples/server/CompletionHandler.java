@@ -193,7 +193,7 @@ final class CompletionHandler {
 
     private static String finishReason(GenerationResult r) {
         return switch (r.stopReason()) {
-            case END_OF_GENERATION, STOP_STRING -> "stop";
+            case END_OF_GENERATION, STOP_STRING, GRAMMAR_COMPLETE -> "stop";
             case MAX_TOKENS, CONTEXT_FULL -> "length";
         };
     }
