@@ -365,12 +365,19 @@ public final class JsonSchemaGrammar {
         Long exclusiveMin = bound(schema, "exclusiveMinimum", path, true, true);
         Long max = bound(schema, "maximum", path, false, false);
         Long exclusiveMax = bound(schema, "exclusiveMaximum", path, false, true);
-        min = exclusiveMin == null ? min : min == null ? exclusiveMin : Math.max(min, exclusiveMin);
-        max = exclusiveMax == null ? max : max == null ? exclusiveMax : Math.min(max, exclusiveMax);
+        min = tighter(min, exclusiveMin, true);
+        max = tighter(max, exclusiveMax, false);
         if (min == null && max == null) {
             return use("integer");
         }
         return "(" + IntegerRangeGbnf.of(min, max) + ") " + use("space");
+    }
+
+    private static Long tighter(Long a, Long b, boolean lower) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return lower ? Long.valueOf(Math.max(a, b)) : Long.valueOf(Math.min(a, b));
     }
 
     /** The smallest (lower) or largest (upper) integer the bound allows. */
