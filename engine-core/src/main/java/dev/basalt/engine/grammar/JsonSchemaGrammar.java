@@ -60,11 +60,13 @@ public final class JsonSchemaGrammar {
             "object", List.of("space", "string", "value"), "array", List.of("space", "value"));
 
     private final JsonNode root;
+    private final String rootName;
     private final Map<String, String> rules = new LinkedHashMap<>();
     private final Map<String, String> refRules = new LinkedHashMap<>();
 
-    private JsonSchemaGrammar(JsonNode root) {
+    private JsonSchemaGrammar(JsonNode root, String rootName) {
         this.root = root;
+        this.rootName = rootName;
     }
 
     /**
@@ -88,9 +90,17 @@ public final class JsonSchemaGrammar {
 
     /** The GBNF of the documents valid against the parsed {@code schema}. */
     public static String toGbnf(JsonNode schema) {
-        JsonSchemaGrammar g = new JsonSchemaGrammar(schema);
-        g.rules.put("root", null); // first in the output
-        g.rules.put("root", g.expression(schema, "#", "root"));
+        return toGbnf(schema, "root");
+    }
+
+    /**
+     * The GBNF of the documents valid against {@code schema}, whose first rule is {@code rootName} (another rule
+     * named {@code root} can then wrap it).
+     */
+    public static String toGbnf(JsonNode schema, String rootName) {
+        JsonSchemaGrammar g = new JsonSchemaGrammar(schema, rootName);
+        g.rules.put(rootName, null); // first in the output
+        g.rules.put(rootName, g.expression(schema, "#", rootName));
         StringBuilder out = new StringBuilder();
         g.rules.forEach((name, body) -> out.append(name).append(" ::= ").append(body).append('\n'));
         return out.toString();
@@ -232,7 +242,7 @@ public final class JsonSchemaGrammar {
         if (resolved.isMissingNode()) {
             throw new GrammarException("$ref " + target + " at " + path + " points to nothing");
         }
-        String name = target.equals("#") ? "root" : unique("ref-" + sanitize(target.substring(target.lastIndexOf('/') + 1)));
+        String name = target.equals("#") ? rootName : unique("ref-" + sanitize(target.substring(target.lastIndexOf('/') + 1)));
         refRules.put(target, name);
         if (!target.equals("#")) {
             rules.put(name, null); // reserved: a recursive reference finds the name
@@ -446,7 +456,7 @@ public final class JsonSchemaGrammar {
     }
 
     /** {@code text} as a GBNF string literal. */
-    static String gbnfString(String text) {
+    public static String gbnfString(String text) {
         StringBuilder out = new StringBuilder("\"");
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -486,7 +496,7 @@ public final class JsonSchemaGrammar {
     private String unique(String name) {
         String base = sanitize(name);
         String id = base;
-        for (int i = 2; rules.containsKey(id) || PRIMITIVES.containsKey(id); i++) {
+        for (int i = 2; rules.containsKey(id) || PRIMITIVES.containsKey(id) || id.equals("root"); i++) {
             id = base + "-" + i;
         }
         return id;
