@@ -88,10 +88,6 @@ public final class Grammar {
         return (terminals[4 * terminalIndex(symbol) + (b >>> 6)] & (1L << b)) != 0;
     }
 
-    int ruleCount() {
-        return alternatives.length;
-    }
-
     @Override
     public String toString() {
         return "Grammar" + Arrays.toString(ruleNames);

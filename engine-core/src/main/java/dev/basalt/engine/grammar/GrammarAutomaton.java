@@ -107,10 +107,6 @@ final class GrammarAutomaton {
         return stacks.length > 1 || stacks[0] != EMPTY_STACK;
     }
 
-    int configurationCount() {
-        return configurations.size();
-    }
-
     /**
      * When too many configurations have accumulated, forgets them all but {@code configuration} and returns its
      * new id (ids held elsewhere become invalid); otherwise returns it unchanged.
