@@ -79,6 +79,24 @@ public final class ChatFormat {
         return tokenize(render(messages, true));
     }
 
+    /**
+     * As {@link #promptTokens(List)}, with the functions the model may call given to the template as {@code tools}
+     * (OpenAI's tool definitions: a list of {@code {"type": "function", "function": {...}}}; null for none).
+     */
+    public int[] promptTokens(List<ChatMessage> messages, Object tools) {
+        if (tools == null) {
+            return promptTokens(messages);
+        }
+        Map<String, Object> withTools = new LinkedHashMap<>(variables);
+        withTools.put("tools", tools);
+        return tokenize(template.render(messages, true, withTools));
+    }
+
+    /** How this template writes function calls. */
+    public ToolCallFormat toolCallFormat() {
+        return ToolCallFormat.of(template);
+    }
+
     /** Rendered text to ids: special-token text becomes those tokens; BOS is added unless the text starts with it. */
     public int[] tokenize(String rendered) {
         int[] ids = tokenizer.encode(rendered, false, true);

@@ -1,5 +1,6 @@
 package dev.basalt.engine;
 
+import dev.basalt.engine.grammar.Grammar;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,9 +14,11 @@ import java.util.Set;
  * @param parseSpecial turn special-token text in the prompt into those tokens (for templated chat prompts)
  * @param stopTokens token ids that end generation besides the vocabulary's EOS/EOT/EOM (a chat template's
  *     end-of-turn token), not included in the output
+ * @param grammar when not null, only output this grammar accepts can be generated: each step samples among the
+ *     tokens that keep the output a prefix of one of its sentences, and generation ends when it is complete
  */
 public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<String> stopStrings, boolean addSpecial,
-        boolean parseSpecial, Set<Integer> stopTokens) {
+        boolean parseSpecial, Set<Integer> stopTokens, Grammar grammar) {
 
     public GenerationOptions {
         if (maxTokens < 0) {
@@ -30,13 +33,25 @@ public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<St
         stopTokens = Set.copyOf(stopTokens);
     }
 
+    /** Options without a grammar. */
+    public GenerationOptions(SamplingOptions sampling, int maxTokens, List<String> stopStrings, boolean addSpecial,
+            boolean parseSpecial, Set<Integer> stopTokens) {
+        this(sampling, maxTokens, stopStrings, addSpecial, parseSpecial, stopTokens, null);
+    }
+
+    /** These options with output constrained to {@code g} (null: unconstrained). */
+    public GenerationOptions withGrammar(Grammar g) {
+        return new GenerationOptions(sampling, maxTokens, stopStrings, addSpecial, parseSpecial, stopTokens, g);
+    }
+
     /** These options with more stop strings and stop tokens (duplicates dropped). */
     public GenerationOptions withMoreStops(List<String> strings, Set<Integer> tokens) {
         Set<String> allStrings = new LinkedHashSet<>(stopStrings);
         allStrings.addAll(strings);
         Set<Integer> allTokens = new LinkedHashSet<>(stopTokens);
         allTokens.addAll(tokens);
-        return new GenerationOptions(sampling, maxTokens, List.copyOf(allStrings), addSpecial, parseSpecial, allTokens);
+        return new GenerationOptions(sampling, maxTokens, List.copyOf(allStrings), addSpecial, parseSpecial, allTokens,
+                grammar);
     }
 
     public static Builder builder() {
@@ -51,6 +66,7 @@ public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<St
         private boolean addSpecial = true;
         private boolean parseSpecial = false;
         private Set<Integer> stopTokens = Set.of();
+        private Grammar grammar;
 
         public Builder sampling(SamplingOptions s) {
             sampling = s;
@@ -122,8 +138,35 @@ public record GenerationOptions(SamplingOptions sampling, int maxTokens, List<St
             return this;
         }
 
+        /**
+         * Constrains the output to a grammar in llama.cpp's GBNF notation (starting at rule {@code root}).
+         *
+         * @throws dev.basalt.engine.grammar.GrammarException when it is malformed (with line and column), has an
+         *     undefined rule, left recursion, or a rule that can never complete
+         */
+        public Builder grammar(String gbnf) {
+            grammar = Grammar.parse(gbnf);
+            return this;
+        }
+
+        /** Constrains the output to a compiled grammar (null: unconstrained). */
+        public Builder grammar(Grammar g) {
+            grammar = g;
+            return this;
+        }
+
+        /**
+         * Constrains the output to JSON valid against a JSON Schema.
+         *
+         * @throws dev.basalt.engine.grammar.GrammarException for an invalid schema or an unsupported keyword (named)
+         */
+        public Builder jsonSchema(String schema) {
+            grammar = Grammar.fromJsonSchema(schema);
+            return this;
+        }
+
         public GenerationOptions build() {
-            return new GenerationOptions(sampling, maxTokens, stopStrings, addSpecial, parseSpecial, stopTokens);
+            return new GenerationOptions(sampling, maxTokens, stopStrings, addSpecial, parseSpecial, stopTokens, grammar);
         }
     }
 }

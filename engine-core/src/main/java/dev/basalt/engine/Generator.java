@@ -1,9 +1,14 @@
 package dev.basalt.engine;
 
+import dev.basalt.engine.grammar.GrammarMatcher;
+import dev.basalt.engine.grammar.TokenTrie;
 import dev.basalt.tokenizer.IntList;
+import dev.basalt.tokenizer.SpecialTokens;
 import dev.basalt.tokenizer.StreamingDetokenizer;
 import dev.basalt.tokenizer.Tokenizer;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -80,6 +85,8 @@ public final class Generator implements AutoCloseable {
         StopStringMatcher stops = new StopStringMatcher(options.stopStrings());
         StringBuilder text = new StringBuilder();
         IntList generated = new IntList();
+        GrammarMatcher grammar = options.grammar() == null ? null : newMatcher(options);
+        TokenMask allowed = grammar == null ? null : new TokenMask(tokenizer.vocabulary().size());
 
         long t0 = System.nanoTime();
         float[] logits = feed(Arrays.copyOfRange(promptIds, reused, promptIds.length));
@@ -87,9 +94,19 @@ public final class Generator implements AutoCloseable {
         long decodeStart = System.nanoTime();
         StopReason reason;
         while (true) {
-            int token = sampler.sample(logits);
+            if (grammar != null) {
+                grammar.allowedTokens(allowed);
+                if (allowed.isEmpty()) {
+                    throw new IllegalStateException("no token of the vocabulary can continue the grammar after "
+                            + text.length() + " characters of output: " + text);
+                }
+            }
+            int token = sampler.sample(logits, allowed);
             sampler.accept(token);
             generated.add(token);
+            if (grammar != null) {
+                grammar.accept(token);
+            }
             if (tokenizer.vocabulary().special().isEndOfGeneration(token) || options.stopTokens().contains(token)) {
                 reason = StopReason.END_OF_GENERATION;
                 emit(onToken, token, stops.finish(detokenizer.flush()), text);
@@ -101,6 +118,11 @@ public final class Generator implements AutoCloseable {
                 reason = StopReason.STOP_STRING;
                 break;
             }
+            if (grammar != null && !grammar.canContinue()) {
+                reason = StopReason.GRAMMAR_COMPLETE;
+                emit(onToken, token, stops.finish(detokenizer.flush()), text, true);
+                break;
+            }
             if (generated.size() >= limit) {
                 reason = options.maxTokens() == 0 ? StopReason.CONTEXT_FULL : StopReason.MAX_TOKENS;
                 emit(onToken, token, stops.finish(detokenizer.flush()), text, true);
@@ -110,6 +132,18 @@ public final class Generator implements AutoCloseable {
         }
         long decode = System.nanoTime() - decodeStart;
         return new GenerationResult(text.toString(), generated.toArray(), promptIds.length, reused, reason, prefill, decode);
+    }
+
+    /** A matcher whose end tokens are the vocabulary's end of generation and the options' stop tokens. */
+    private GrammarMatcher newMatcher(GenerationOptions options) {
+        Set<Integer> ends = new HashSet<>(options.stopTokens());
+        SpecialTokens special = tokenizer.vocabulary().special();
+        for (int id : new int[] {special.eos(), special.eot(), special.eom()}) {
+            if (id != SpecialTokens.NONE) {
+                ends.add(id);
+            }
+        }
+        return new GrammarMatcher(options.grammar(), TokenTrie.of(tokenizer), ends);
     }
 
     /**

@@ -42,15 +42,27 @@ public final class Sampler {
 
     /** The next token for these logits (which are not modified). */
     public int sample(float[] logits) {
+        return sample(logits, null);
+    }
+
+    /**
+     * The next token among {@code allowed} (null: all) for these logits. The mask applies first, so top-k, top-p,
+     * min-p and the draw all work among the allowed tokens only.
+     */
+    public int sample(float[] logits, TokenMask allowed) {
         if (logits.length != work.length) {
             throw new IllegalArgumentException("logits of " + logits.length + " values for a vocabulary of " + work.length);
         }
         System.arraycopy(logits, 0, work, 0, work.length);
         applyPenalties();
-        if (options.greedy()) {
-            return argmax(work);
+        int count = gatherCandidates(allowed);
+        if (count == 0) {
+            throw new IllegalArgumentException("no token is allowed");
         }
-        int n = topK();
+        if (options.greedy()) {
+            return bestCandidate(count);
+        }
+        int n = topK(count);
         n = topP(n);
         n = minP(n);
         return draw(n);
@@ -92,21 +104,43 @@ public final class Sampler {
         }
     }
 
-    /** Sorts the candidates by logit, descending, keeping the k best (all when k is 0). */
-    private int topK() {
-        int vocab = work.length;
-        int k = options.topK() <= 0 || options.topK() > vocab ? vocab : options.topK();
-        for (int i = 0; i < vocab; i++) {
-            candidates[i] = i;
+    /** Puts the allowed token ids (all when null) into candidates; returns how many. */
+    private int gatherCandidates(TokenMask allowed) {
+        if (allowed == null) {
+            for (int i = 0; i < work.length; i++) {
+                candidates[i] = i;
+            }
+            return work.length;
         }
-        partialSort(k);
+        int n = 0;
+        for (int t = allowed.next(0); t >= 0 && t < work.length; t = allowed.next(t + 1)) {
+            candidates[n++] = t;
+        }
+        return n;
+    }
+
+    /** The candidate with the largest value, lowest id on ties. */
+    private int bestCandidate(int count) {
+        int best = candidates[0];
+        for (int i = 1; i < count; i++) {
+            if (work[candidates[i]] > work[best]) {
+                best = candidates[i];
+            }
+        }
+        return best;
+    }
+
+    /** Sorts the candidates by logit, descending, keeping the k best (all when k is 0). */
+    private int topK(int count) {
+        int k = options.topK() <= 0 || options.topK() > count ? count : options.topK();
+        partialSort(count, k);
         return k;
     }
 
-    /** Selection of the k largest into candidates[0..k), sorted descending (ties: lower id first). */
-    private void partialSort(int k) {
+    /** Selection of the k largest of candidates[0..count) into candidates[0..k), sorted descending (ties: lower id first). */
+    private void partialSort(int count, int k) {
         // Quickselect brings the k best to the front in linear time; only those are then sorted.
-        quickselect(0, work.length - 1, k);
+        quickselect(0, count - 1, k);
         sortBestFirst(k);
     }
 

@@ -6,6 +6,8 @@ public enum StopReason {
     END_OF_GENERATION,
     /** The output contained one of the stop strings. */
     STOP_STRING,
+    /** The output is a complete sentence of the grammar and the grammar allows nothing more. */
+    GRAMMAR_COMPLETE,
     /** The requested number of tokens was generated. */
     MAX_TOKENS,
     /** The KV cache is full (only when no token limit was given). */

@@ -3,6 +3,11 @@ package dev.basalt.examples;
 import dev.basalt.engine.GenerationDefaults;
 import dev.basalt.engine.GenerationOptions;
 import dev.basalt.engine.SamplingOptions;
+import dev.basalt.engine.grammar.Grammar;
+import dev.basalt.engine.grammar.GrammarException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +24,9 @@ final class SamplingArguments {
               --repeat-penalty R     default 1.0 (off); --repeat-last-n N window (default 64)
               --frequency-penalty F  default 0; --presence-penalty P default 0
               --seed S               random seed (default: from the clock); same seed, same text
-              --stop TEXT            stop when TEXT is generated (repeatable)""".indent(2).stripTrailing();
+              --stop TEXT            stop when TEXT is generated (repeatable)
+              --grammar FILE         only output this GBNF grammar (llama.cpp notation, rule root) accepts
+              --json-schema FILE     only JSON valid against this JSON Schema""".indent(2).stripTrailing();
 
     private final GenerationOptions.Builder generation = GenerationOptions.builder();
     private SamplingOptions s = SamplingOptions.DEFAULTS.withSeed(System.nanoTime());
@@ -53,6 +60,7 @@ final class SamplingArguments {
                 case "--presence-penalty" -> s = s.withFrequencyAndPresencePenalty(s.frequencyPenalty(), a.floatValue(option));
                 case "--seed" -> s = s.withSeed(a.longValue(option));
                 case "--stop" -> stops.add(a.value(option));
+                case "--grammar", "--json-schema" -> generation.grammar(grammar(option, a.value(option)));
                 default -> {
                     return false;
                 }
@@ -61,6 +69,21 @@ final class SamplingArguments {
             throw new UsageException(option + ": " + e.getMessage());
         }
         return true;
+    }
+
+    /** The grammar in {@code file}: GBNF for --grammar, a JSON Schema for --json-schema; errors name the file. */
+    private static Grammar grammar(String option, String file) {
+        String text;
+        try {
+            text = Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new UsageException(option + ": cannot read " + file + " (" + e + ")");
+        }
+        try {
+            return option.equals("--grammar") ? Grammar.parse(text) : Grammar.fromJsonSchema(text);
+        } catch (GrammarException e) {
+            throw new UsageException(option + " " + file + ": " + e.getMessage());
+        }
     }
 
     /** The builder with these options applied, for command-specific ones. */

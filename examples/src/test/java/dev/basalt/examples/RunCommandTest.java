@@ -126,4 +126,35 @@ class RunCommandTest {
         assertEquals(1, r.status());
         assertEquals(List.of(r.err().strip()), r.errLines());
     }
+
+    @Test
+    void jsonSchemaAndGrammarConstrainTheOutput() throws IOException {
+        Path schema = Files.writeString(dir.resolve("person.json"), "{\"type\": \"object\", \"properties\": {\"age\": "
+                + "{\"type\": \"integer\", \"minimum\": 0, \"maximum\": 120}, \"pet\": {\"enum\": [\"cat\", \"dog\"]}}, "
+                + "\"required\": [\"age\", \"pet\"]}");
+        InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "A person: ", "--seed", "3",
+                "--json-schema", schema.toString());
+        assertEquals(0, r.status(), r.err());
+        JsonNode doc = new ObjectMapper().readTree(r.out().strip().substring("A person: ".length()));
+        assertTrue(doc.get("age").isInt() && doc.get("age").asInt() <= 120 && List.of("cat", "dog").contains(doc.get("pet").asText()),
+                doc.toString());
+        assertTrue(r.err().contains("(grammar complete)"), r.err());
+
+        Path grammar = Files.writeString(dir.resolve("yes.gbnf"), "root ::= (\"yes\" | \"no\") \".\"\n");
+        r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "Sure? ", "--grammar", grammar.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(List.of("Sure? yes.", "Sure? no.").contains(r.out().strip()), r.out());
+    }
+
+    @Test
+    void badGrammarsAndSchemasAreOneLineUsageErrors() throws IOException {
+        Path grammar = Files.writeString(dir.resolve("bad.gbnf"), "root ::= \"a\"\n  | item\n");
+        InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "x", "--grammar", grammar.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("basalt run: --grammar " + grammar + ": line 2, column 5: undefined rule 'item'"), r.err());
+        Path schema = Files.writeString(dir.resolve("bad.json"), "{\"type\": \"string\", \"pattern\": \"^a\"}");
+        r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "x", "--json-schema", schema.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("unsupported JSON Schema keyword pattern at #"), r.err());
+    }
 }

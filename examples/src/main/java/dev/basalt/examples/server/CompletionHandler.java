@@ -10,6 +10,8 @@ import dev.basalt.engine.GeneratedToken;
 import dev.basalt.engine.GenerationOptions;
 import dev.basalt.engine.GenerationResult;
 import dev.basalt.engine.Generator;
+import dev.basalt.engine.ToolCallFormat;
+import dev.basalt.engine.grammar.GrammarException;
 import dev.basalt.tokenizer.Tokenizer;
 import dev.basalt.tokenizer.template.ChatMessage;
 import dev.basalt.tokenizer.template.TemplateException;
@@ -59,19 +61,33 @@ final class CompletionHandler {
 
     void handle(HttpExchange exchange, JsonNode body) throws IOException {
         CompletionRequest request = CompletionRequest.parse(body, server.modelId());
-        int[] prompt = kind == Kind.CHAT ? chatPrompt(body) : textPrompt(body);
+        ToolsRequest tools = ToolsRequest.parse(body);
+        if (tools != null && kind != Kind.CHAT) {
+            throw ApiError.invalid("tools", "'tools' are for /v1/chat/completions");
+        }
+        int[] prompt = kind == Kind.CHAT ? chatPrompt(body, tools) : textPrompt(body);
         checkLength(prompt.length, request.maxTokens());
         GenerationOptions options = kind == Kind.CHAT ? server.chatFormat().forReplies(request.options()) : request.options();
+        ToolCallFormat callFormat = tools == null || tools.choice() == ToolsRequest.Choice.NONE ? null
+                : server.chatFormat().toolCallFormat();
+        if (callFormat != null && tools.callRequired()) {
+            try {
+                options = options.withGrammar(callFormat.grammar(tools.functions(), tools.named()));
+            } catch (GrammarException e) {
+                throw ApiError.invalid("tools", "a function's parameters cannot be used as a JSON schema: " + e.getMessage());
+            }
+        }
+        ToolCalls calls = callFormat == null ? null : new ToolCalls(callFormat, tools);
         Response response = new Response(kind.idPrefix + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()),
                 Instant.now().getEpochSecond());
         Slot slot = server.slots().acquire(prompt);
         try {
             if (request.stream()) {
-                stream(exchange, slot.generator(), prompt, options, request.includeUsage(), response);
+                stream(exchange, slot.generator(), prompt, options, request.includeUsage(), response, calls);
             } else {
                 GenerationResult r = slot.generator().generate(prompt, options, token -> checkOpen());
                 server.metrics().generated(r);
-                JsonHttp.send(exchange, 200, response.whole(r));
+                JsonHttp.send(exchange, 200, response.whole(r, calls == null ? null : calls.parse(r.text())));
             }
         } finally {
             server.slots().release(slot);
@@ -79,21 +95,44 @@ final class CompletionHandler {
     }
 
     private void stream(HttpExchange exchange, Generator slot, int[] prompt, GenerationOptions options, boolean includeUsage,
-            Response response) throws IOException {
+            Response response, ToolCalls calls) throws IOException {
         EventStream events = new EventStream(exchange);
         try {
             if (kind == Kind.CHAT) {
                 events.send(response.chunk(JsonNodeFactory.instance.objectNode().put("role", "assistant").put("content", ""), null));
             }
+            // With tools, text that may be a call is held back until the reply shows whether it is one.
+            StringBuilder held = new StringBuilder();
             Consumer<GeneratedToken> onToken = token -> {
                 checkOpen();
-                if (!token.text().isEmpty()) {
-                    events.send(response.chunk(token.text(), null));
+                String text = token.text();
+                if (calls != null && calls.undecided()) {
+                    held.append(text);
+                    if (calls.mayBeCall(held)) {
+                        return;
+                    }
+                    calls.settled();
+                    text = held.toString();
+                    held.setLength(0);
+                }
+                if (!text.isEmpty()) {
+                    events.send(response.chunk(text, null));
                 }
             };
             GenerationResult r = slot.generate(prompt, options, onToken);
             server.metrics().generated(r);
-            events.send(response.chunk(kind == Kind.CHAT ? JsonNodeFactory.instance.objectNode() : null, finishReason(r)));
+            ToolCallFormat.Reply reply = held.isEmpty() ? null : calls.parse(held.toString());
+            if (reply != null && !reply.calls().isEmpty()) {
+                for (int i = 0; i < reply.calls().size(); i++) {
+                    for (ObjectNode delta : ToolCalls.deltas(reply.calls().get(i), i)) {
+                        events.send(response.chunk(delta, null));
+                    }
+                }
+            } else if (!held.isEmpty()) {
+                events.send(response.chunk(held.toString(), null));
+            }
+            String finish = reply != null && !reply.calls().isEmpty() ? "tool_calls" : finishReason(r);
+            events.send(response.chunk(kind == Kind.CHAT ? JsonNodeFactory.instance.objectNode() : null, finish));
             if (includeUsage) {
                 ObjectNode last = response.envelope(kind.chunkObject);
                 last.putArray("choices");
@@ -127,7 +166,7 @@ final class CompletionHandler {
         }
     }
 
-    private int[] chatPrompt(JsonNode body) {
+    private int[] chatPrompt(JsonNode body, ToolsRequest tools) {
         JsonNode messages = body.get("messages");
         if (messages == null || !messages.isArray() || messages.isEmpty()) {
             throw ApiError.invalid("messages", "'messages' must be a non-empty list of messages");
@@ -138,14 +177,23 @@ final class CompletionHandler {
         }
         List<ChatMessage> conversation = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
+            ChatMessage m;
             try {
-                conversation.add(ChatMessage.fromJson(messages.get(i)));
+                m = ChatMessage.fromJson(messages.get(i));
             } catch (IllegalArgumentException e) {
                 throw ApiError.invalid("messages[" + i + "]", e.getMessage());
             }
+            for (int j = 0; j < m.toolCalls().size(); j++) {
+                String name = m.toolCalls().get(j).name();
+                if (tools == null || !tools.names().contains(name)) {
+                    throw ApiError.invalid("messages[" + i + "].tool_calls[" + j + "]", "messages[" + i + "].tool_calls[" + j
+                            + "] calls '" + name + "', which is not among the declared tools " + (tools == null ? "(none)" : tools.names()));
+                }
+            }
+            conversation.add(m);
         }
         try {
-            return server.chatFormat().promptTokens(conversation);
+            return server.chatFormat().promptTokens(conversation, tools == null ? null : tools.definitions());
         } catch (TemplateException e) {
             throw ApiError.invalid("messages", "the chat template refused the conversation: " + e.reason());
         }
@@ -193,7 +241,7 @@ final class CompletionHandler {
 
     private static String finishReason(GenerationResult r) {
         return switch (r.stopReason()) {
-            case END_OF_GENERATION, STOP_STRING -> "stop";
+            case END_OF_GENERATION, STOP_STRING, GRAMMAR_COMPLETE -> "stop";
             case MAX_TOKENS, CONTEXT_FULL -> "length";
         };
     }
@@ -226,18 +274,30 @@ final class CompletionHandler {
             return o;
         }
 
-        /** The complete (non-streamed) response. */
-        ObjectNode whole(GenerationResult r) {
+        /** The complete (non-streamed) response; {@code reply} holds the tool calls, if any (else null). */
+        ObjectNode whole(GenerationResult r, ToolCallFormat.Reply reply) {
             ObjectNode o = envelope(kind.object);
             ObjectNode choice = o.putArray("choices").addObject();
             choice.put("index", 0);
+            boolean called = reply != null && !reply.calls().isEmpty();
             if (kind == Kind.CHAT) {
-                choice.putObject("message").put("role", "assistant").put("content", r.text());
+                ObjectNode message = choice.putObject("message").put("role", "assistant");
+                if (called) {
+                    if (reply.content().isEmpty()) {
+                        message.putNull("content");
+                    } else {
+                        message.put("content", reply.content());
+                    }
+                    ArrayNode list = message.putArray("tool_calls");
+                    reply.calls().forEach(c -> list.add(ToolCalls.json(c)));
+                } else {
+                    message.put("content", r.text());
+                }
             } else {
                 choice.put("text", r.text());
             }
             choice.putNull("logprobs");
-            choice.put("finish_reason", finishReason(r));
+            choice.put("finish_reason", called ? "tool_calls" : finishReason(r));
             o.set("usage", usage(r));
             return o;
         }

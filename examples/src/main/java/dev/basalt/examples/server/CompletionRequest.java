@@ -3,6 +3,9 @@ package dev.basalt.examples.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.basalt.engine.GenerationOptions;
 import dev.basalt.engine.SamplingOptions;
+import dev.basalt.engine.grammar.Grammar;
+import dev.basalt.engine.grammar.GrammarException;
+import dev.basalt.engine.grammar.JsonSchemaGrammar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,10 +34,6 @@ record CompletionRequest(boolean stream, boolean includeUsage, int maxTokens, Ge
         JsonNode logprobs = body.get("logprobs");
         if (logprobs != null && (logprobs.isBoolean() && logprobs.asBoolean() || logprobs.isNumber() && logprobs.asInt() > 0)) {
             throw ApiError.unsupported("logprobs", "'logprobs' is not supported by this server");
-        }
-        JsonNode tools = body.get("tools");
-        if (tools != null && !tools.isNull() && !tools.isEmpty()) {
-            throw ApiError.unsupported("tools", "'tools' (function calling) is not supported by this server");
         }
         SamplingOptions s = SamplingOptions.DEFAULTS.withSeed(ThreadLocalRandom.current().nextLong());
         try {
@@ -71,8 +70,53 @@ record CompletionRequest(boolean stream, boolean includeUsage, int maxTokens, Ge
         boolean stream = bool(body, "stream");
         JsonNode streamOptions = body.get("stream_options");
         boolean includeUsage = streamOptions != null && streamOptions.isObject() && bool(streamOptions, "include_usage");
-        GenerationOptions options = GenerationOptions.builder().sampling(s).maxTokens(maxTokens).stopStrings(stops(body)).build();
+        GenerationOptions options = GenerationOptions.builder().sampling(s).maxTokens(maxTokens).stopStrings(stops(body))
+                .grammar(responseFormat(body)).build();
         return new CompletionRequest(stream, includeUsage, maxTokens, options);
+    }
+
+    /**
+     * The grammar {@code response_format} asks for: none for {@code text}, any JSON object for {@code json_object},
+     * the documents valid against {@code json_schema.schema} for {@code json_schema}.
+     */
+    private static Grammar responseFormat(JsonNode body) {
+        JsonNode format = body.get("response_format");
+        JsonNode grammar = body.get("grammar"); // llama.cpp's server takes a GBNF grammar too
+        if (grammar != null && !grammar.isNull()) {
+            if (format != null && !format.isNull()) {
+                throw ApiError.invalid("grammar", "give either 'grammar' or 'response_format', not both");
+            }
+            if (!grammar.isTextual()) {
+                throw ApiError.invalid("grammar", "'grammar' must be a GBNF grammar as a string");
+            }
+            try {
+                return Grammar.parse(grammar.asText());
+            } catch (GrammarException e) {
+                throw ApiError.invalid("grammar", "the grammar cannot be used: " + e.getMessage());
+            }
+        }
+        if (format == null || format.isNull()) {
+            return null;
+        }
+        String type = format.path("type").asText("");
+        return switch (type) {
+            case "text" -> null;
+            case "json_object" -> Grammar.fromJsonSchema("{\"type\": \"object\"}");
+            case "json_schema" -> {
+                JsonNode schema = format.path("json_schema").get("schema");
+                if (schema == null || !schema.isObject()) {
+                    throw ApiError.invalid("response_format.json_schema.schema",
+                            "'response_format.json_schema.schema' must be a JSON Schema object");
+                }
+                try {
+                    yield Grammar.parse(JsonSchemaGrammar.toGbnf(schema));
+                } catch (GrammarException e) {
+                    throw ApiError.invalid("response_format.json_schema.schema", "the JSON schema cannot be used: " + e.getMessage());
+                }
+            }
+            default -> throw ApiError.invalid("response_format.type",
+                    "'response_format.type' must be \"text\", \"json_object\" or \"json_schema\", got " + format.get("type"));
+        };
     }
 
     private static List<String> stops(JsonNode body) {

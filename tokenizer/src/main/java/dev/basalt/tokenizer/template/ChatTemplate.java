@@ -16,12 +16,14 @@ import java.util.Objects;
  */
 public final class ChatTemplate {
     private final String name;
+    private final String source;
     private final List<Statement> body;
     private final Clock clock;
     private final RenderLimits limits;
 
-    private ChatTemplate(String name, List<Statement> body, Clock clock, RenderLimits limits) {
+    private ChatTemplate(String name, String source, List<Statement> body, Clock clock, RenderLimits limits) {
         this.name = name;
+        this.source = source;
         this.body = body;
         this.clock = clock;
         this.limits = limits;
@@ -34,20 +36,25 @@ public final class ChatTemplate {
     public static ChatTemplate compile(String source, String name) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(name, "name");
-        return new ChatTemplate(name, Parser.parse(source, name), Clock.systemDefaultZone(), RenderLimits.DEFAULT);
+        return new ChatTemplate(name, source, Parser.parse(source, name), Clock.systemDefaultZone(), RenderLimits.DEFAULT);
     }
 
     public String name() {
         return name;
     }
 
+    /** The template's text (e.g. to recognize how it writes tool calls). */
+    public String source() {
+        return source;
+    }
+
     /** A copy whose {@code strftime_now} reads this clock (local date-time in the clock's zone). */
     public ChatTemplate withClock(Clock clock) {
-        return new ChatTemplate(name, body, Objects.requireNonNull(clock, "clock"), limits);
+        return new ChatTemplate(name, source, body, Objects.requireNonNull(clock, "clock"), limits);
     }
 
     public ChatTemplate withLimits(RenderLimits limits) {
-        return new ChatTemplate(name, body, clock, Objects.requireNonNull(limits, "limits"));
+        return new ChatTemplate(name, source, body, clock, Objects.requireNonNull(limits, "limits"));
     }
 
     /**
