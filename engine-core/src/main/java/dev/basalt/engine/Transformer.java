@@ -4,6 +4,7 @@ import dev.basalt.tensor.compute.Activation;
 import dev.basalt.tensor.compute.AttentionConfig;
 import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tensor.compute.RopeConfig;
+import dev.basalt.tensor.compute.WeightMatrix;
 
 /**
  * The forward pass, written once against {@link Backend} for every {@link ModelFamily}; the family's
@@ -41,6 +42,10 @@ final class Transformer {
     private final ModelConfig config;
     private final ModelWeights weights;
     private final AttentionConfig[] attention;
+    /** Per layer, the projections of the same input, run as one {@link Backend#matmuls}: {Wq, Wk, Wv}. */
+    private final WeightMatrix[][] qkv;
+    /** Per layer {Wup, Wgate}, or {Wup} in an ungated feed-forward. */
+    private final WeightMatrix[][] upGate;
 
     Transformer(Backend backend, ModelFamily family, ModelConfig config, ModelWeights weights) {
         this.backend = backend;
@@ -52,6 +57,14 @@ final class Transformer {
             attention[l] = new AttentionConfig(config.headCount(), config.headCountKv(), config.keyLength(),
                     config.queryScale(), config.slidingLayer(l) ? config.slidingWindow() : 0, config.attentionSoftcap(),
                     config.causalAttention());
+        }
+        this.qkv = new WeightMatrix[config.blockCount()][];
+        this.upGate = new WeightMatrix[config.blockCount()][];
+        for (int l = 0; l < qkv.length; l++) {
+            ModelWeights.Layer w = weights.layers()[l];
+            qkv[l] = new WeightMatrix[] {w.wq(), w.wk(), w.wv()};
+            upGate[l] = family.has(BlockTrait.UNGATED_FFN) ? new WeightMatrix[] {w.up()}
+                    : new WeightMatrix[] {w.up(), w.gate()};
         }
     }
     /**
@@ -91,6 +104,9 @@ final class Transformer {
         final Activation att;
         final Activation gate;
         final Activation up;
+        /** {q, k, v} and {up, gate} (or {up}): the outputs of {@link #qkv} and {@link #upGate}. */
+        final Activation[] qkvOut;
+        final Activation[] upGateOut;
         final Activation outIn;
         final Activation outNorm;
         final Activation logits;
@@ -110,6 +126,8 @@ final class Transformer {
             att = backend.allocate(batch * config.queryDim());
             gate = backend.allocate(batch * config.feedForwardLength());
             up = backend.allocate(batch * config.feedForwardLength());
+            qkvOut = new Activation[] {q, k, v};
+            upGateOut = family.has(BlockTrait.UNGATED_FFN) ? new Activation[] {up} : new Activation[] {up, gate};
             int outRows = withLogits ? Math.min(batch, OUTPUT_ROWS) : 0;
             outIn = withLogits ? backend.allocate(outRows * dim) : null;
             outNorm = withLogits ? backend.allocate(outRows * dim) : null;
@@ -184,9 +202,7 @@ final class Transformer {
                 backend.rmsNorm(ws.x, w.attnNorm(), ws.xb, dim, n, eps);
                 in = ws.xb;
             }
-            backend.matmul(w.wq(), in, ws.q, n);
-            backend.matmul(w.wk(), in, ws.k, n);
-            backend.matmul(w.wv(), in, ws.v, n);
+            backend.matmuls(qkv[l], in, ws.qkvOut, n);
             if (family.has(BlockTrait.QKV_BIAS)) {
                 backend.addBias(ws.q, w.qBias(), config.queryDim(), n);
                 backend.addBias(ws.k, w.kBias(), config.keyDim(), n);
@@ -218,7 +234,7 @@ final class Transformer {
                 backend.rmsNorm(ws.x, w.ffnNorm(), ws.xb, dim, n, eps);
                 in = ws.xb;
             }
-            backend.matmul(w.up(), in, ws.up, n);
+            backend.matmuls(upGate[l], in, ws.upGateOut, n);
             if (family.has(BlockTrait.DENSE_BIASES)) {
                 backend.addBias(ws.up, w.upBias(), ffn, n);
             }
@@ -227,7 +243,6 @@ final class Transformer {
                 backend.gelu(ws.up, n * ffn);
                 hidden = ws.up;
             } else {
-                backend.matmul(w.gate(), in, ws.gate, n);
                 if (family.has(BlockTrait.GELU_FFN)) {
                     backend.geglu(ws.gate, ws.up, n * ffn);
                 } else {

@@ -35,9 +35,12 @@ public final class CpuBackend implements Backend {
 
     /** Per calling thread: the quantized activation rows of one product and the reusable pool jobs. */
     private static final class CallScratch {
-        final MatmulTask matmul = new MatmulTask();
+        final MatmulBatch matmul = new MatmulBatch();
         final AttentionTask attention = new AttentionTask();
-        QuantizedVector[] rows = new QuantizedVector[0];
+        /** The input's rows in each {@link ActivationFormat} (by ordinal) a product of this call needs. */
+        final QuantizedVector[][] rows = new QuantizedVector[ActivationFormat.values().length][0];
+        /** Bit f set: {@link #rows}[f] already holds this call's input. */
+        int quantized;
         final MemorySegment q8k = Arena.ofAuto().allocate(GgmlType.Q8_K.bytesPerBlock());
 
         float[] cos = new float[0];
@@ -63,15 +66,23 @@ public final class CpuBackend implements Backend {
             return cos;
         }
 
-        QuantizedVector[] rows(int n) {
-            if (rows.length < n) {
-                QuantizedVector[] grown = java.util.Arrays.copyOf(rows, n);
-                for (int i = rows.length; i < n; i++) {
+        /** {@code tokens} rows of {@code cols} floats of {@code xs} in {@code format}, converted once per call. */
+        QuantizedVector[] rows(ActivationFormat format, float[] xs, int cols, int tokens) {
+            int f = format.ordinal();
+            if (rows[f].length < tokens) {
+                QuantizedVector[] grown = java.util.Arrays.copyOf(rows[f], tokens);
+                for (int i = rows[f].length; i < tokens; i++) {
                     grown[i] = new QuantizedVector();
                 }
-                rows = grown;
+                rows[f] = grown;
             }
-            return rows;
+            if ((quantized & (1 << f)) == 0) {
+                for (int t = 0; t < tokens; t++) {
+                    format.quantize(xs, t * cols, cols, rows[f][t], q8k);
+                }
+                quantized |= 1 << f;
+            }
+            return rows[f];
         }
     }
 
@@ -169,26 +180,55 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void matmul(WeightMatrix w, Activation x, Activation y, int tokens) {
-        CpuWeightMatrix m = matrix(w);
-        float[] xs = array(x);
-        float[] ys = array(y);
-        int cols = m.cols();
-        int rows = m.rows();
-        checkLength("matmul input", xs, (long) tokens * cols);
-        checkLength("matmul output", ys, (long) tokens * rows);
-        RowKernel kernel = m.kernel;
-        ActivationFormat format = kernel.activationFormat();
+        CpuWeightMatrix m = checkProduct(w, x, y, tokens, matrix(w).cols());
         CallScratch cs = callScratch.get();
-        QuantizedVector[] qx = cs.rows(tokens);
-        for (int t = 0; t < tokens; t++) {
-            format.quantize(xs, t * cols, cols, qx[t], cs.q8k);
+        setPart(cs, 0, m, x, y, tokens);
+        runProducts(cs, 1, m.cols(), tokens);
+    }
+
+    /** One job for all products (see {@link MatmulBatch}); the input is converted once per activation format. */
+    @Override
+    public void matmuls(WeightMatrix[] w, Activation x, Activation[] y, int tokens) {
+        if (w.length != y.length) {
+            throw new IllegalArgumentException(w.length + " matrices but " + y.length + " outputs");
         }
-        MatmulTask task = cs.matmul;
-        task.set(m, qx, tokens, ys);
+        if (w.length == 0) {
+            return;
+        }
+        int cols = matrix(w[0]).cols();
+        for (int i = 0; i < w.length; i++) {
+            checkProduct(w[i], x, y[i], tokens, cols);
+        }
+        CallScratch cs = callScratch.get();
+        for (int i = 0; i < w.length; i++) {
+            setPart(cs, i, matrix(w[i]), x, y[i], tokens);
+        }
+        runProducts(cs, w.length, cols, tokens);
+    }
+
+    private static CpuWeightMatrix checkProduct(WeightMatrix w, Activation x, Activation y, int tokens, int cols) {
+        CpuWeightMatrix m = matrix(w);
+        if (m.cols() != cols) {
+            throw new IllegalArgumentException(m.name() + " has " + m.cols() + " columns, the input " + cols);
+        }
+        checkLength("matmul input", array(x), (long) tokens * cols);
+        checkLength("matmul output", array(y), (long) tokens * m.rows());
+        return m;
+    }
+
+    /** Sets part {@code p} of the calling thread's batch to {@code y = m · x}, converting x if not yet done. */
+    private static void setPart(CallScratch cs, int p, CpuWeightMatrix m, Activation x, Activation y, int tokens) {
+        QuantizedVector[] qx = cs.rows(m.kernel.activationFormat(), array(x), m.cols(), tokens);
+        cs.matmul.part(p).set(m, qx, tokens, array(y));
+    }
+
+    private void runProducts(CallScratch cs, int parts, int cols, int tokens) {
+        MatmulBatch batch = cs.matmul;
         try {
-            pool.forRange(rows, (long) cols * tokens, task);
+            pool.forRange(batch.prepare(parts), (long) cols * tokens, batch);
         } finally {
-            task.clear();
+            batch.clear();
+            cs.quantized = 0;
         }
     }
 

@@ -33,6 +33,10 @@ final class MatmulTask implements WorkerPool.RangeBody {
         this.y = y;
     }
 
+    int rows() {
+        return rows;
+    }
+
     /** Drops the references to the caller's arrays and the weights once the product is done. */
     void clear() {
         kernel = null;

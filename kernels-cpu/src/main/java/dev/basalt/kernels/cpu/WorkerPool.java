@@ -1,20 +1,28 @@
 package dev.basalt.kernels.cpu;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * One long-lived set of daemon worker threads that a backend splits row ranges over, with allocation-free
- * dispatch: the caller writes each participating worker's range into its mailbox, bumps the worker's sequence
- * number and wakes it; no task objects, futures or queues (as ggml-cpu's threadpool, which also spins briefly
- * before sleeping). The calling thread takes the first share itself, so {@code threads = 1} means no worker
- * threads at all. One job runs at a time: concurrent callers (sessions) wait for the pool in turn.
+ * dispatch: a job is cut into a few chunks per thread, and every thread (the caller included) takes the next chunk
+ * from one shared counter until none is left, as ggml-cpu's mul_mat does. A thread the OS has descheduled (the
+ * machine runs other work) then delays the job by at most the chunk it holds, instead of its whole fixed share;
+ * a worker that wakes after the job is done finds nothing to take, and the caller never waits for it.
+ *
+ * <p>The counter holds the job's sequence number in its high half, so a late worker's claim on an old job fails.
+ * Idle workers spin briefly (decode's jobs follow each other within microseconds), then park; the caller wakes
+ * only the parked ones. {@code threads = 1} means no worker threads at all. One job runs at a time: concurrent
+ * callers (sessions) wait for the pool in turn.
  */
 final class WorkerPool implements AutoCloseable {
     /** Below this many multiply-adds a range is not worth handing to other threads. */
     private static final long MIN_PARALLEL_WORK = 1 << 15;
-    /** Busy-wait rounds before parking: decode's jobs follow each other within microseconds. */
+    /** Chunks per thread: enough for the others to take over a stalled thread's share, few enough to be cheap. */
+    private static final int CHUNKS_PER_THREAD = 4;
+    /** Busy-wait rounds before parking (about 100 µs). */
     private static final int SPINS = 1 << 11;
     private static final AtomicInteger POOLS = new AtomicInteger();
 
@@ -23,14 +31,11 @@ final class WorkerPool implements AutoCloseable {
         void run(int from, int to);
     }
 
-    /** One worker thread and its mailbox. */
+    /** One worker thread: waits for a new job, then takes chunks of it. */
     private final class Worker implements Runnable {
         final Thread thread;
-        /** Bumped by the caller after it wrote {@link #body}, {@link #from}, {@link #to}. */
-        volatile int posted;
-        RangeBody body;
-        int from;
-        int to;
+        /** Set while parked, so that the caller unparks only workers that sleep. */
+        volatile boolean sleeping;
 
         Worker(String name) {
             thread = new Thread(this, name);
@@ -39,45 +44,47 @@ final class WorkerPool implements AutoCloseable {
 
         @Override
         public void run() {
-            int seen = 0;
+            long seen = 0;
             while (!closed) {
-                int p = awaitPost(seen);
-                if (p == seen) {
-                    continue; // closed, or a spurious wake-up
-                }
-                seen = p;
-                try {
-                    body.run(from, to);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                }
-                body = null;
-                if (pending.decrementAndGet() == 0) {
-                    LockSupport.unpark(caller);
+                long job = awaitJob(seen);
+                if (job != seen) {
+                    seen = job;
+                    takeChunks(job);
                 }
             }
         }
 
-        private int awaitPost(int seen) {
+        private long awaitJob(long seen) {
             for (int i = 0; i < SPINS; i++) {
-                int p = posted;
-                if (p != seen) {
-                    return p;
+                long job = cursor.get() >>> 32;
+                if (job != seen) {
+                    return job;
                 }
                 Thread.onSpinWait();
             }
-            while (posted == seen && !closed) {
+            sleeping = true;
+            while ((cursor.get() >>> 32) == seen && !closed) {
                 LockSupport.park(this);
             }
-            return posted;
+            sleeping = false;
+            return cursor.get() >>> 32;
         }
     }
 
     private final int threads;
     private final Worker[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** (job sequence number << 32) | index of the next chunk to take. */
+    private final AtomicLong cursor = new AtomicLong();
+    /** Chunks of the current job finished. */
+    private final AtomicInteger done = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    // The current job, written before the cursor publishes its sequence number.
+    private RangeBody body;
+    private int items;
+    private int chunks;
+    private long jobs;
     private volatile Thread caller;
+    private volatile boolean callerParked;
     private volatile boolean closed;
 
     WorkerPool(int threads) {
@@ -98,46 +105,77 @@ final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} over [0, n) split in contiguous ranges, one per thread (fewer when
+     * Runs {@code body} over [0, n) split in contiguous ranges (one per thread or a few more; a single one when
      * {@code n * workPerItem} is small), and returns when all are done; a failure in any range is rethrown.
      */
     synchronized void forRange(int n, long workPerItem, RangeBody body) {
         if (closed) {
             throw new IllegalStateException("the CPU backend is closed");
         }
-        int chunks = (int) Math.min(threads, Math.max(1, (long) n * workPerItem / MIN_PARALLEL_WORK));
-        chunks = Math.min(chunks, n);
-        if (chunks <= 1) {
+        int parallel = (int) Math.min(threads, Math.max(1, (long) n * workPerItem / MIN_PARALLEL_WORK));
+        if (Math.min(parallel, n) <= 1) {
             body.run(0, n);
             return;
         }
-        caller = Thread.currentThread();
-        pending.set(chunks - 1);
-        for (int c = 1; c < chunks; c++) {
-            Worker w = workers[c - 1];
-            w.body = body;
-            w.from = (int) ((long) n * c / chunks);
-            w.to = (int) ((long) n * (c + 1) / chunks);
-            w.posted = w.posted + 1;
-            LockSupport.unpark(w.thread);
+        this.body = body;
+        this.items = n;
+        this.chunks = Math.min(n, parallel * CHUNKS_PER_THREAD);
+        this.caller = Thread.currentThread();
+        done.set(0);
+        long job = ++jobs;
+        cursor.set(job << 32);
+        for (Worker w : workers) {
+            if (w.sleeping) {
+                LockSupport.unpark(w.thread);
+            }
         }
-        Throwable mine = null;
-        try {
-            body.run(0, (int) ((long) n / chunks));
-        } catch (Throwable e) {
-            mine = e;
-        }
-        awaitWorkers();
-        Throwable theirs = failure.getAndSet(null);
-        rethrow(mine != null ? mine : theirs);
+        takeChunks(job);
+        awaitChunks();
+        this.body = null;
+        rethrow(failure.getAndSet(null));
     }
 
-    private void awaitWorkers() {
-        for (int i = 0; i < SPINS && pending.get() != 0; i++) {
+    /** Takes and runs chunks of job {@code job} until none is left (or a newer job replaced it). */
+    private void takeChunks(long job) {
+        while (true) {
+            long c = cursor.get();
+            if ((c >>> 32) != job) {
+                return;
+            }
+            // Read after the cursor: a successful claim below proves these still describe job {@code job}.
+            RangeBody b = body;
+            int n = items;
+            int total = chunks;
+            int i = (int) c;
+            if (i >= total) {
+                return;
+            }
+            if (!cursor.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            try {
+                b.run((int) ((long) n * i / total), (int) ((long) n * (i + 1) / total));
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+            if (done.incrementAndGet() == total && callerParked) {
+                LockSupport.unpark(caller);
+            }
+        }
+    }
+
+    /** Waits for the chunks other threads still run. */
+    private void awaitChunks() {
+        int total = chunks;
+        for (int i = 0; i < SPINS && done.get() != total; i++) {
             Thread.onSpinWait();
         }
-        while (pending.get() != 0) {
-            LockSupport.park(this);
+        if (done.get() != total) {
+            callerParked = true;
+            while (done.get() != total) {
+                LockSupport.park(this);
+            }
+            callerParked = false;
         }
     }
 

@@ -39,6 +39,20 @@ public interface Backend extends AutoCloseable {
     void matmul(WeightMatrix w, Activation x, Activation y, int tokens);
 
     /**
+     * {@code y[i] = w[i] · x} for each i, as {@link #matmul} does, the matrices all having {@code x}'s width: the
+     * projections that read the same input (Q, K and V; gate and up). A backend may run them as one job, so that
+     * decode hands work to its threads once instead of once per matrix; this default runs them one by one.
+     */
+    default void matmuls(WeightMatrix[] w, Activation x, Activation[] y, int tokens) {
+        if (w.length != y.length) {
+            throw new IllegalArgumentException(w.length + " matrices but " + y.length + " outputs");
+        }
+        for (int i = 0; i < w.length; i++) {
+            matmul(w[i], x, y[i], tokens);
+        }
+    }
+
+    /**
      * {@code out[t] = x[t] / sqrt(mean(x[t]²) + eps) * weight}, per row of {@code dim} values ({@code tokens} rows).
      * {@code out} may be {@code x}. Per-head norms (Q/K norm) pass the head size as {@code dim} and
      * tokens * heads as {@code tokens}.
