@@ -13,6 +13,13 @@ final class KvCache {
     final int contextLength;
 
     KvCache(Backend backend, ModelConfig config, int contextLength) {
+        // One layer's keys are one activation buffer, so ctx * kvDim must be an int count of floats.
+        long perLayer = (long) contextLength * Math.max(config.keyDim(), config.valueDim());
+        if (perLayer > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("context length " + contextLength + " is too large: one layer's KV cache"
+                    + " would hold " + perLayer + " values (at most " + (Integer.MAX_VALUE - 8) + "); the whole cache would"
+                    + " take " + bytesPerPosition(config) * contextLength / (1L << 20) + " MiB");
+        }
         this.contextLength = contextLength;
         keys = new Activation[config.blockCount()];
         values = new Activation[config.blockCount()];

@@ -96,6 +96,9 @@ public final class Basalt {
                 || e instanceof EmbeddingOnlyModelException) {
             return e.getMessage();
         }
+        if (e instanceof IllegalArgumentException) {
+            return e.getMessage(); // a value the library refuses (a context length too large), said in its own words
+        }
         if (e instanceof NoSuchFileException n) {
             return "no such file: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : "");
         }

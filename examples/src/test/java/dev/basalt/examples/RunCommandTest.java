@@ -66,6 +66,15 @@ class RunCommandTest {
     }
 
     @Test
+    void anImpossibleContextLengthIsOneLine() {
+        InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "x", "-n", "1",
+                "--ctx", "100000000");
+        assertEquals(1, r.status());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("basalt run: context length 100000000 is too large"), r.err());
+    }
+
+    @Test
     void contextOverflowIsOneLine() {
         InspectCommandTest.Result r = basalt("run", "--model", "../models/stories260K.gguf", "--prompt", "Once upon a time",
                 "-n", "100", "--ctx", "32");
