@@ -4,6 +4,7 @@ import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.Tensor;
 import dev.basalt.tensor.compute.Activation;
 import dev.basalt.tensor.compute.AttentionConfig;
+import dev.basalt.tensor.compute.AttentionSpans;
 import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tensor.compute.RopeConfig;
 import dev.basalt.tensor.compute.WeightMatrix;
@@ -304,38 +305,17 @@ public final class CpuBackend implements Backend {
             int startPos, AttentionConfig config) {
         CallScratch cs = callScratch.get();
         int[] first = cs.spans(tokens);
-        int[] last = cs.last;
-        int window = config.slidingWindow();
-        for (int t = 0; t < tokens; t++) {
-            int pos = startPos + t;
-            last[t] = config.causal() ? pos : startPos + tokens - 1;
-            first[t] = window > 0 ? Math.max(0, last[t] - window + 1) : 0;
-        }
-        attend(q, keyCache, valueCache, out, tokens, startPos + tokens, first, last, config);
+        AttentionSpans.overCache(tokens, startPos, config, first, cs.last);
+        attend(q, keyCache, valueCache, out, tokens, startPos + tokens, first, cs.last, config);
     }
 
     @Override
     public void packedAttention(Activation q, Activation keys, Activation values, Activation out, int tokens,
             int[] sequenceStarts, AttentionConfig config) {
-        if (sequenceStarts.length == 0 || sequenceStarts[0] != 0) {
-            throw new IllegalArgumentException("the first packed sequence must start at row 0");
-        }
         CallScratch cs = callScratch.get();
         int[] first = cs.spans(tokens);
         int[] last = cs.last;
-        int window = config.slidingWindow();
-        for (int s = 0; s < sequenceStarts.length; s++) {
-            int start = sequenceStarts[s];
-            int end = s + 1 < sequenceStarts.length ? sequenceStarts[s + 1] : tokens;
-            if (end <= start || end > tokens) {
-                throw new IllegalArgumentException("packed sequence " + s + " spans rows " + start + ".." + end
-                        + " of " + tokens + ": starts must rise and stay within the batch");
-            }
-            for (int t = start; t < end; t++) {
-                last[t] = config.causal() ? t : end - 1;
-                first[t] = window > 0 ? Math.max(start, last[t] - window + 1) : start;
-            }
-        }
+        AttentionSpans.packed(tokens, sequenceStarts, config, first, last);
         attend(q, keys, values, out, tokens, tokens, first, last, config);
     }
 

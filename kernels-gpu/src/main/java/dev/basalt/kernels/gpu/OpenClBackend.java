@@ -6,6 +6,7 @@ import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.Tensor;
 import dev.basalt.tensor.compute.Activation;
 import dev.basalt.tensor.compute.AttentionConfig;
+import dev.basalt.tensor.compute.AttentionSpans;
 import dev.basalt.tensor.compute.Backend;
 import dev.basalt.tensor.compute.RopeConfig;
 import dev.basalt.tensor.compute.WeightMatrix;
@@ -240,35 +241,15 @@ public final class OpenClBackend implements Backend {
     public synchronized void attention(Activation q, Activation keyCache, Activation valueCache, Activation out,
             int tokens, int startPos, AttentionConfig config) {
         ensureSpans(tokens);
-        int window = config.slidingWindow();
-        for (int t = 0; t < tokens; t++) {
-            int pos = startPos + t;
-            lastRows[t] = pos;
-            firstRows[t] = window > 0 ? Math.max(0, pos - window + 1) : 0;
-        }
+        AttentionSpans.overCache(tokens, startPos, config, firstRows, lastRows);
         attend(q, keyCache, valueCache, out, tokens, startPos + tokens, config);
     }
 
     @Override
     public synchronized void packedAttention(Activation q, Activation keys, Activation values, Activation out,
             int tokens, int[] sequenceStarts, AttentionConfig config) {
-        if (sequenceStarts.length == 0 || sequenceStarts[0] != 0) {
-            throw new IllegalArgumentException("the first packed sequence must start at row 0");
-        }
         ensureSpans(tokens);
-        int window = config.slidingWindow();
-        for (int s = 0; s < sequenceStarts.length; s++) {
-            int start = sequenceStarts[s];
-            int end = s + 1 < sequenceStarts.length ? sequenceStarts[s + 1] : tokens;
-            if (end <= start || end > tokens) {
-                throw new IllegalArgumentException("packed sequence " + s + " spans rows " + start + ".." + end
-                        + " of " + tokens + ": starts must rise and stay within the batch");
-            }
-            for (int t = start; t < end; t++) {
-                lastRows[t] = config.causal() ? t : end - 1;
-                firstRows[t] = window > 0 ? Math.max(start, lastRows[t] - window + 1) : start;
-            }
-        }
+        AttentionSpans.packed(tokens, sequenceStarts, config, firstRows, lastRows);
         attend(q, keys, values, out, tokens, tokens, config);
     }
 
