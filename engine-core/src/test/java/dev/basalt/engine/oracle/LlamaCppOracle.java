@@ -24,6 +24,12 @@ import java.util.Arrays;
  * the lowest id.
  *
  * <p>Not thread-safe: one oracle is used by one thread at a time. Close it to free llama.cpp's model and context.
+ *
+ * <p>Never wraps a Java array as a segment ({@code allocateFrom}, {@code toArray} and {@code ofArray} do): the first
+ * array-backed segment of a kind the JVM sees invalidates the compiled code of every method that assumed native
+ * segments were the only kind, Basalt's kernels among them, and their recompiled code is slower (measured: decode of
+ * a 1B Q4_0 model from 10.7 to 6.4 tokens/s after one llama.cpp decode in the same JVM). The side-by-side benchmark
+ * would then compare llama.cpp with a Basalt it slowed down itself.
  */
 public final class LlamaCppOracle implements AutoCloseable {
 
@@ -174,7 +180,7 @@ public final class LlamaCppOracle implements AutoCloseable {
             MODEL_N_GPU_LAYERS.set(p, 0L, 0);
             MODEL_USE_MMAP.set(p, 0L, true);
             MODEL_VOCAB_ONLY.set(p, 0L, vocabOnly);
-            model = lib.modelLoadFromFile(arena.allocateFrom(gguf.toAbsolutePath().toString()), p);
+            model = lib.modelLoadFromFile(nativeBytes(arena, (gguf.toAbsolutePath() + "\0").getBytes(StandardCharsets.UTF_8)), p);
         }
         if (model.equals(MemorySegment.NULL)) {
             throw new LlamaCppException("llama.cpp " + LlamaCppLibrary.BUILD + " could not load " + gguf.toAbsolutePath()
@@ -208,13 +214,17 @@ public final class LlamaCppOracle implements AutoCloseable {
         checkOpen();
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment textSeg = arena.allocateFrom(JAVA_BYTE, utf8);
+            MemorySegment textSeg = nativeBytes(arena, utf8);
             int capacity = utf8.length + 8;
             while (true) {
                 MemorySegment tokens = arena.allocate(JAVA_INT, capacity);
                 int n = lib.tokenize(vocab, textSeg, utf8.length, tokens, capacity, addSpecial, parseSpecial);
                 if (n >= 0) {
-                    return tokens.asSlice(0, n * JAVA_INT.byteSize()).toArray(JAVA_INT);
+                    int[] ids = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        ids[i] = tokens.getAtIndex(JAVA_INT, i);
+                    }
+                    return ids;
                 }
                 if (-n <= capacity) {
                     throw new LlamaCppException("llama_tokenize failed (" + n + ") on " + file);
@@ -301,7 +311,10 @@ public final class LlamaCppOracle implements AutoCloseable {
         }
         long mark = lib.log().mark();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment token = arena.allocateFrom(JAVA_INT, ids);
+            MemorySegment token = arena.allocate(JAVA_INT, n);
+            for (int i = 0; i < n; i++) {
+                token.setAtIndex(JAVA_INT, i, ids[i]);
+            }
             MemorySegment pos = arena.allocate(JAVA_INT, n);
             MemorySegment nSeqId = arena.allocate(JAVA_INT, n);
             MemorySegment seqId0 = arena.allocate(JAVA_INT); // every token belongs to sequence 0
@@ -335,7 +348,12 @@ public final class LlamaCppOracle implements AutoCloseable {
                 throw new LlamaCppException("llama.cpp returned no logits for output " + i + " of " + file + ": "
                         + lib.log().problemsSince(mark));
             }
-            out[i - first] = row.reinterpret(nVocab * JAVA_FLOAT.byteSize()).toArray(JAVA_FLOAT);
+            MemorySegment values = row.reinterpret(nVocab * JAVA_FLOAT.byteSize());
+            float[] logitsRow = new float[nVocab];
+            for (int v = 0; v < nVocab; v++) {
+                logitsRow[v] = values.getAtIndex(JAVA_FLOAT, v);
+            }
+            out[i - first] = logitsRow;
         }
         return out;
     }
@@ -370,5 +388,14 @@ public final class LlamaCppOracle implements AutoCloseable {
     @Override
     public String toString() {
         return "LlamaCppOracle[" + LlamaCppLibrary.BUILD + ", " + file + "]";
+    }
+
+    /** {@code bytes} copied into native memory element by element (see the class comment for why not allocateFrom). */
+    private static MemorySegment nativeBytes(Arena arena, byte[] bytes) {
+        MemorySegment s = arena.allocate(Math.max(1, bytes.length));
+        for (int i = 0; i < bytes.length; i++) {
+            s.set(JAVA_BYTE, i, bytes[i]);
+        }
+        return s;
     }
 }

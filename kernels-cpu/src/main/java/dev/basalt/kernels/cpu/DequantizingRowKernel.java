@@ -2,7 +2,6 @@ package dev.basalt.kernels.cpu;
 
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.BlockCodec;
-import java.lang.foreign.MemorySegment;
 
 /**
  * The fallback for formats without an integer dot kernel yet (BF16, the IQ1/IQ2/IQ3 lattices, TQ1_0/TQ2_0, MXFP4,
@@ -30,9 +29,9 @@ final class DequantizingRowKernel implements RowKernel {
     }
 
     @Override
-    public float dot(MemorySegment weights, long offset, int cols, QuantizedVector x, DotScratch scratch) {
+    public float dot(byte[] weights, int offset, int cols, QuantizedVector x, DotScratch scratch) {
         float[] row = scratch.row(cols);
-        codec.dequantize(weights, offset, row, 0, cols);
+        codec.dequantize(scratch.segmentOf(weights), offset, row, 0, cols);
         return VectorMath.dot(row, 0, x.values, 0, cols);
     }
 }

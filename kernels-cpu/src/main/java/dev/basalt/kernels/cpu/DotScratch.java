@@ -1,5 +1,7 @@
 package dev.basalt.kernels.cpu;
 
+import java.lang.foreign.MemorySegment;
+
 /** Per-thread buffers a dot product unpacks one weight block into; never shared between threads. */
 final class DotScratch {
     private static final ThreadLocal<DotScratch> PER_THREAD = ThreadLocal.withInitial(DotScratch::new);
@@ -17,6 +19,23 @@ final class DotScratch {
     /** [0] = d, [1] = dmin (or the legacy formats' min m). */
     final float[] factors = new float[2];
     float[] row = new float[0];
+    /** Weight rows copied out of the mapping ({@link MatmulTask}), and the same array as a segment. */
+    private byte[] weights = new byte[0];
+    private MemorySegment weightsSegment = MemorySegment.ofArray(weights);
+
+    /** At least {@code n} bytes for weight rows; grown by doubling. */
+    byte[] weights(int n) {
+        if (weights.length < n) {
+            weights = new byte[Math.max(n, 2 * weights.length)];
+            weightsSegment = MemorySegment.ofArray(weights);
+        }
+        return weights;
+    }
+
+    /** {@code rows} as a segment, for the reference codecs; without allocating when it is {@link #weights}. */
+    MemorySegment segmentOf(byte[] rows) {
+        return rows == weights ? weightsSegment : MemorySegment.ofArray(rows);
+    }
 
     /** At least {@code n} floats; grown by doubling, so decode's one-longer score row each token allocates nothing. */
     float[] row(int n) {

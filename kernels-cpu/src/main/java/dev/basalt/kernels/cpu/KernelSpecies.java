@@ -1,9 +1,9 @@
 package dev.basalt.kernels.cpu;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,6 +30,10 @@ final class KernelSpecies {
     static final VectorSpecies<Integer> INT;
     /** As many short lanes as {@link #FLOAT} (F16 weights are loaded as raw shorts). */
     static final VectorSpecies<Short> HALF;
+    /** The bytes of one {@link #FLOAT} vector: F32 weights are loaded as bytes and reinterpreted. */
+    static final VectorSpecies<Byte> FLOAT_BYTES;
+    /** The bytes of one {@link #HALF} vector. */
+    static final VectorSpecies<Byte> HALF_BYTES;
     /** Float lanes per vector: 4, 8 or 16. */
     static final int LANES;
     /** Float vectors per decoded {@link #CHUNK}: 4, 2 or 1. */
@@ -47,14 +51,27 @@ final class KernelSpecies {
     }
 
     /** Loads the 16 bytes at {@code offset}. */
-    static ByteVector bytes(MemorySegment s, long offset) {
-        return ByteVector.fromMemorySegment(BYTES, s, offset, ByteOrder.LITTLE_ENDIAN);
+    static ByteVector bytes(byte[] s, int offset) {
+        return ByteVector.fromArray(BYTES, s, offset);
     }
 
     /** Low nibbles (half 0) or high nibbles (half 1) of the 16 bytes at {@code offset}, as values 0..15. */
-    static ByteVector nibbles(MemorySegment s, long offset, int half) {
+    static ByteVector nibbles(byte[] s, int offset, int half) {
         ByteVector v = bytes(s, offset);
         return half == 0 ? v.and((byte) 0x0F) : v.lanewise(VectorOperators.LSHR, 4);
+    }
+
+    /**
+     * The {@link #LANES} little-endian float32 at byte {@code offset}. Loaded as bytes and reinterpreted in place,
+     * which reads them right on the little-endian machines only: {@link VectorMath#VECTORIZED} requires one.
+     */
+    static FloatVector floats(byte[] s, int offset) {
+        return ByteVector.fromArray(FLOAT_BYTES, s, offset).reinterpretAsFloats();
+    }
+
+    /** The {@link #LANES} little-endian int16 at byte {@code offset} (as {@link #floats}). */
+    static ShortVector shorts(byte[] s, int offset) {
+        return ByteVector.fromArray(HALF_BYTES, s, offset).reinterpretAsShorts();
     }
 
     /** Float vector {@code part} (0 .. FLOAT_PARTS-1) of a decoded chunk: its small integers as floats. */
@@ -90,6 +107,8 @@ final class KernelSpecies {
         FLOAT = VectorSpecies.of(float.class, shape);
         INT = VectorSpecies.of(int.class, shape);
         HALF = VectorSpecies.of(short.class, VectorShape.forBitSize(bits / 2));
+        FLOAT_BYTES = VectorSpecies.of(byte.class, shape);
+        HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(bits / 2));
         LANES = FLOAT.length();
         FLOAT_PARTS = CHUNK / LANES;
     }

@@ -2,7 +2,6 @@ package dev.basalt.kernels.cpu;
 
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.LittleEndian;
-import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -39,7 +38,7 @@ enum LegacyBlockFormat {
      * Writes the block's 32 integer quants to {@code q}, returns {@code d}; for formats with a minimum stores
      * {@code m} in {@code factors[1]}.
      */
-    float unpack(MemorySegment s, long off, byte[] q, float[] factors) {
+    float unpack(byte[] s, int off, byte[] q, float[] factors) {
         float d = LittleEndian.f16(s, off);
         switch (this) {
             case Q4_0 -> nibbles(s, off + 2, q, -8);
@@ -52,7 +51,7 @@ enum LegacyBlockFormat {
                 factors[1] = LittleEndian.f16(s, off + 2);
                 fiveBits(s, off + 4, off + 8, q, 0);
             }
-            case Q8_0 -> MemorySegment.copy(s, java.lang.foreign.ValueLayout.JAVA_BYTE, off + 2, q, 0, 32);
+            case Q8_0 -> System.arraycopy(s, off + 2, q, 0, 32);
             case IQ4_NL -> {
                 for (int j = 0; j < 16; j++) {
                     int b = LittleEndian.u8(s, off + 2 + j);
@@ -68,7 +67,7 @@ enum LegacyBlockFormat {
      * Elements {@code e .. e+15} (e = 0 or 16) of the block at {@code off} as the same integers {@link #unpack}
      * writes, decoded in a vector register. The minimum and scales are read by the caller.
      */
-    ByteVector quants(MemorySegment s, long off, int e) {
+    ByteVector quants(byte[] s, int off, int e) {
         return switch (this) {
             case Q4_0 -> q4_0(s, off, e);
             case Q4_1 -> q4_1(s, off, e);
@@ -79,27 +78,27 @@ enum LegacyBlockFormat {
         };
     }
 
-    static ByteVector q4_0(MemorySegment s, long off, int e) {
+    static ByteVector q4_0(byte[] s, int off, int e) {
         return KernelSpecies.nibbles(s, off + 2, e >> 4).sub((byte) 8);
     }
 
-    static ByteVector q4_1(MemorySegment s, long off, int e) {
+    static ByteVector q4_1(byte[] s, int off, int e) {
         return KernelSpecies.nibbles(s, off + 4, e >> 4);
     }
 
-    static ByteVector q5_0(MemorySegment s, long off, int e) {
+    static ByteVector q5_0(byte[] s, int off, int e) {
         return withFifthBit(KernelSpecies.nibbles(s, off + 6, e >> 4), LittleEndian.i32(s, off + 2), e).sub((byte) 16);
     }
 
-    static ByteVector q5_1(MemorySegment s, long off, int e) {
+    static ByteVector q5_1(byte[] s, int off, int e) {
         return withFifthBit(KernelSpecies.nibbles(s, off + 8, e >> 4), LittleEndian.i32(s, off + 4), e);
     }
 
-    static ByteVector q8_0(MemorySegment s, long off, int e) {
+    static ByteVector q8_0(byte[] s, int off, int e) {
         return KernelSpecies.bytes(s, off + 2 + e);
     }
 
-    static ByteVector iq4nl(MemorySegment s, long off, int e) {
+    static ByteVector iq4nl(byte[] s, int off, int e) {
         return KernelSpecies.nibbles(s, off + 2, e >> 4).selectFrom(KernelSpecies.IQ4_TABLE);
     }
 
@@ -110,7 +109,7 @@ enum LegacyBlockFormat {
     }
 
     /** Byte j holds element j (low nibble) and element j + 16 (high nibble). */
-    private static void nibbles(MemorySegment s, long qs, byte[] q, int offset) {
+    private static void nibbles(byte[] s, int qs, byte[] q, int offset) {
         for (int j = 0; j < 16; j++) {
             int b = LittleEndian.u8(s, qs + j);
             q[j] = (byte) ((b & 0xF) + offset);
@@ -119,7 +118,7 @@ enum LegacyBlockFormat {
     }
 
     /** As {@link #nibbles}, with the 5th bit of element j in bit j of the little-endian u32 at {@code qh}. */
-    private static void fiveBits(MemorySegment s, long qhAt, long qs, byte[] q, int offset) {
+    private static void fiveBits(byte[] s, int qhAt, int qs, byte[] q, int offset) {
         int qh = LittleEndian.i32(s, qhAt);
         for (int j = 0; j < 16; j++) {
             int b = LittleEndian.u8(s, qs + j);

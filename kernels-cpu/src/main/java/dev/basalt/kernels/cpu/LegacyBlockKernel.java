@@ -1,7 +1,6 @@
 package dev.basalt.kernels.cpu;
 
 import dev.basalt.tensor.GgmlType;
-import java.lang.foreign.MemorySegment;
 
 /**
  * Weights in 32-element blocks (Q4_0, Q5_0, Q8_0, IQ4_NL against Q8_0 activations; Q4_1, Q5_1 against Q8_1) as
@@ -27,14 +26,14 @@ final class LegacyBlockKernel implements RowKernel {
     }
 
     @Override
-    public float dot(MemorySegment weights, long offset, int cols, QuantizedVector x, DotScratch scratch) {
+    public float dot(byte[] weights, int offset, int cols, QuantizedVector x, DotScratch scratch) {
         byte[] q = scratch.quants;
         float[] factors = scratch.factors;
         byte[] xq = x.quants;
         int bytes = format.type.bytesPerBlock();
         float sumf = 0;
         for (int b = 0; b < cols / 32; b++) {
-            float d = format.unpack(weights, offset + (long) b * bytes, q, factors);
+            float d = format.unpack(weights, offset + b * bytes, q, factors);
             int base = 32 * b;
             int sumi = 0;
             for (int j = 0; j < 32; j++) {

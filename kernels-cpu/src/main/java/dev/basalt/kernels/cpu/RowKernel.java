@@ -1,11 +1,10 @@
 package dev.basalt.kernels.cpu;
 
 import dev.basalt.tensor.GgmlType;
-import java.lang.foreign.MemorySegment;
 
 /**
- * The dot product of one weight row, read in place from the file mapping, with one activation row already
- * converted to {@link #activationFormat()}. One implementation per family of formats: plain floats
+ * The dot product of one weight row, in a {@code byte[]} the caller copied it into from the file mapping
+ * ({@link MatmulTask} says why), with one activation row already converted to {@link #activationFormat()}. One implementation per family of formats: plain floats
  * ({@link FloatRowKernel}), 32-element blocks with one scale ({@link LegacyBlockKernel}), 256-element
  * super-blocks with sub-block scales ({@link SuperBlockKernel}), and a dequantize-then-float fallback
  * ({@link DequantizingRowKernel}) for formats without an integer kernel yet. The first three have Vector API
@@ -22,7 +21,7 @@ interface RowKernel {
      * {@code sum_i w[row][i] * x[i]} over {@code cols} values, the row starting at byte {@code offset} of
      * {@code weights}.
      */
-    float dot(MemorySegment weights, long offset, int cols, QuantizedVector x, DotScratch scratch);
+    float dot(byte[] weights, int offset, int cols, QuantizedVector x, DotScratch scratch);
 
     /** Tokens per tile of a matrix-matrix product: each weight block is decoded once for this many tokens. */
     int TILE = 4;
@@ -31,7 +30,7 @@ interface RowKernel {
      * {@link #dot} of one row with {@link #TILE} activation rows, into {@code out[0..TILE)}. A SIMD kernel decodes
      * each weight block once for all four; every result has the same bits as {@link #dot} would give.
      */
-    default void dotTile(MemorySegment weights, long offset, int cols, QuantizedVector x0, QuantizedVector x1,
+    default void dotTile(byte[] weights, int offset, int cols, QuantizedVector x0, QuantizedVector x1,
             QuantizedVector x2, QuantizedVector x3, float[] out, DotScratch scratch) {
         out[0] = dot(weights, offset, cols, x0, scratch);
         out[1] = dot(weights, offset, cols, x1, scratch);

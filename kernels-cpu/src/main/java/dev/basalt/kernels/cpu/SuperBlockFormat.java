@@ -2,7 +2,6 @@ package dev.basalt.kernels.cpu;
 
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.LittleEndian;
-import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -36,13 +35,13 @@ enum SuperBlockFormat {
     }
 
     /** Fills {@code q[256]}, {@code scales[256 / subBlock]}, {@code mins} (when present) and d, dmin. */
-    void unpack(MemorySegment s, long off, byte[] q, int[] scales, int[] mins, float[] factors) {
+    void unpack(byte[] s, int off, byte[] q, int[] scales, int[] mins, float[] factors) {
         unpackScales(s, off, scales, mins, factors);
         unpackQuants(s, off, q);
     }
 
     /** Fills {@code scales[256 / subBlock]}, {@code mins} (when present), {@code factors[0]} = d, [1] = dmin. */
-    void unpackScales(MemorySegment s, long off, int[] scales, int[] mins, float[] factors) {
+    void unpackScales(byte[] s, int off, int[] scales, int[] mins, float[] factors) {
         switch (this) {
             case Q2_K -> {
                 for (int j = 0; j < 16; j++) {
@@ -65,7 +64,7 @@ enum SuperBlockFormat {
                 factors[0] = LittleEndian.f16(s, off);
                 factors[1] = LittleEndian.f16(s, off + 2);
                 // The 12 scale bytes in two loads (a per-byte read costs a bounds check each), bytes taken by shifts.
-                long lo = s.get(LittleEndian.LONG, off + 4);
+                long lo = LittleEndian.i64(s, off + 4);
                 long hi = LittleEndian.i32(s, off + 12) & 0xFFFFFFFFL;
                 for (int j = 0; j < 4; j++) {
                     int bj = (int) (lo >>> (8 * j)) & 0xFF;
@@ -78,8 +77,8 @@ enum SuperBlockFormat {
                 }
             }
             case Q6_K -> {
-                long lo = s.get(LittleEndian.LONG, off + 192);
-                long hi = s.get(LittleEndian.LONG, off + 200);
+                long lo = LittleEndian.i64(s, off + 192);
+                long hi = LittleEndian.i64(s, off + 200);
                 for (int j = 0; j < 8; j++) {
                     scales[j] = (byte) (lo >>> (8 * j));
                     scales[j + 8] = (byte) (hi >>> (8 * j));
@@ -98,7 +97,7 @@ enum SuperBlockFormat {
     }
 
     /** Fills {@code q[256]} with the block's small integers. */
-    void unpackQuants(MemorySegment s, long off, byte[] q) {
+    void unpackQuants(byte[] s, int off, byte[] q) {
         switch (this) {
             case Q2_K -> {
                 for (int h = 0; h < 2; h++) {
@@ -124,7 +123,7 @@ enum SuperBlockFormat {
             }
             case Q4_K, Q5_K -> {
                 boolean five = this == Q5_K;
-                long qs = off + (five ? 48 : 16);
+                int qs = off + (five ? 48 : 16);
                 for (int c = 0; c < 4; c++) {
                     for (int l = 0; l < 32; l++) {
                         int b = LittleEndian.u8(s, qs + 32 * c + l);
@@ -142,8 +141,8 @@ enum SuperBlockFormat {
             }
             case Q6_K -> {
                 for (int h = 0; h < 2; h++) {
-                    long ql = off + 64 * h;
-                    long qh = off + 128 + 32 * h;
+                    int ql = off + 64 * h;
+                    int qh = off + 128 + 32 * h;
                     for (int l = 0; l < 32; l++) {
                         int a = LittleEndian.u8(s, ql + l);
                         int b = LittleEndian.u8(s, ql + l + 32);
@@ -172,7 +171,7 @@ enum SuperBlockFormat {
      * Elements {@code e .. e+15} (e a multiple of 16) of the super-block at {@code off} as the same integers
      * {@link #unpackQuants} writes, decoded in a vector register. A chunk never straddles two sub-blocks.
      */
-    ByteVector quants(MemorySegment s, long off, int e) {
+    ByteVector quants(byte[] s, int off, int e) {
         return switch (this) {
             case Q2_K -> q2k(s, off, e);
             case Q3_K -> q3k(s, off, e);
@@ -185,12 +184,12 @@ enum SuperBlockFormat {
 
     // element e = 128 * h + 32 * k + l: half h of the super-block, quarter k of the half, l0 = e % 32 the chunk start
 
-    static ByteVector q2k(MemorySegment s, long off, int e) {
+    static ByteVector q2k(byte[] s, int off, int e) {
         return KernelSpecies.bytes(s, off + 16 + 32 * (e >> 7) + (e & 31))
                 .lanewise(VectorOperators.LSHR, 2 * ((e >> 5) & 3)).and((byte) 3);
     }
 
-    static ByteVector q3k(MemorySegment s, long off, int e) {
+    static ByteVector q3k(byte[] s, int off, int e) {
         int k = (e >> 5) & 3;
         int h = e >> 7;
         ByteVector low = KernelSpecies.bytes(s, off + 32 + 32 * h + (e & 31)).lanewise(VectorOperators.LSHR, 2 * k)
@@ -200,11 +199,11 @@ enum SuperBlockFormat {
         return low.sub((byte) 4, highClear);
     }
 
-    static ByteVector q4k(MemorySegment s, long off, int e) {
+    static ByteVector q4k(byte[] s, int off, int e) {
         return KernelSpecies.nibbles(s, off + 16 + 32 * (e >> 6) + (e & 31), (e >> 5) & 1);
     }
 
-    static ByteVector q5k(MemorySegment s, long off, int e) {
+    static ByteVector q5k(byte[] s, int off, int e) {
         int c = e >> 6;
         int half = (e >> 5) & 1;
         VectorMask<Byte> fifth = KernelSpecies.bytes(s, off + 16 + (e & 31)).and((byte) (1 << (2 * c + half)))
@@ -212,7 +211,7 @@ enum SuperBlockFormat {
         return KernelSpecies.nibbles(s, off + 48 + 32 * c + (e & 31), half).add((byte) 16, fifth);
     }
 
-    static ByteVector q6k(MemorySegment s, long off, int e) {
+    static ByteVector q6k(byte[] s, int off, int e) {
         int k = (e >> 5) & 3;
         int h = e >> 7;
         ByteVector low = KernelSpecies.nibbles(s, off + 64 * h + 32 * (k & 1) + (e & 31), k >> 1);
@@ -221,7 +220,7 @@ enum SuperBlockFormat {
         return low.or(high).sub((byte) 32);
     }
 
-    static ByteVector iq4xs(MemorySegment s, long off, int e) {
+    static ByteVector iq4xs(byte[] s, int off, int e) {
         return KernelSpecies.nibbles(s, off + 8 + 16 * (e >> 5), (e >> 4) & 1).selectFrom(KernelSpecies.IQ4_TABLE);
     }
 }

@@ -1,7 +1,6 @@
 package dev.basalt.kernels.cpu;
 
 import dev.basalt.tensor.GgmlType;
-import java.lang.foreign.MemorySegment;
 
 /**
  * K-quant and IQ4_XS weights against Q8_K activations, as ggml's generic {@code vec_dot_*_q8_K} define it: per
@@ -27,7 +26,7 @@ final class SuperBlockKernel implements RowKernel {
     }
 
     @Override
-    public float dot(MemorySegment weights, long offset, int cols, QuantizedVector x, DotScratch scratch) {
+    public float dot(byte[] weights, int offset, int cols, QuantizedVector x, DotScratch scratch) {
         byte[] q = scratch.quants;
         int[] scales = scratch.scales;
         int[] mins = scratch.mins;
@@ -38,7 +37,7 @@ final class SuperBlockKernel implements RowKernel {
         int groupsPerSub = sub / 16;
         float sumf = 0;
         for (int b = 0; b < cols / 256; b++) {
-            format.unpack(weights, offset + (long) b * bytes, q, scales, mins, factors);
+            format.unpack(weights, offset + b * bytes, q, scales, mins, factors);
             int base = 256 * b;
             int isum = 0;
             for (int s = 0; s < 256 / sub; s++) {

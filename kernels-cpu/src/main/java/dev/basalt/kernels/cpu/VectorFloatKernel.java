@@ -5,11 +5,8 @@ import static dev.basalt.kernels.cpu.KernelSpecies.LANES;
 
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.LittleEndian;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
@@ -42,13 +39,13 @@ final class VectorFloatKernel implements RowKernel {
     }
 
     /** Weights {@code i .. i + LANES} of the row at {@code offset} as floats. */
-    private FloatVector weights(MemorySegment s, long offset, int i) {
-        long at = offset + (long) elementBytes * i;
-        return type == GgmlType.F32 ? FloatVector.fromMemorySegment(FLOAT, s, at, ByteOrder.LITTLE_ENDIAN) : halves(s, at);
+    private FloatVector weights(byte[] s, int offset, int i) {
+        int at = offset + elementBytes * i;
+        return type == GgmlType.F32 ? KernelSpecies.floats(s, at) : halves(s, at);
     }
 
-    private float weight(MemorySegment s, long offset, int i) {
-        long at = offset + (long) elementBytes * i;
+    private float weight(byte[] s, int offset, int i) {
+        int at = offset + elementBytes * i;
         return type == GgmlType.F32 ? LittleEndian.f32(s, at) : LittleEndian.f16(s, at);
     }
 
@@ -58,9 +55,8 @@ final class VectorFloatKernel implements RowKernel {
      * from the integer m (never a float subnormal, which would cost a microcode assist), infinities stay, NaNs keep
      * their payload and become quiet.
      */
-    static FloatVector halves(MemorySegment s, long at) {
-        IntVector h = (IntVector) ShortVector.fromMemorySegment(KernelSpecies.HALF, s, at, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.S2I, KernelSpecies.INT, 0);
+    static FloatVector halves(byte[] s, int at) {
+        IntVector h = (IntVector) KernelSpecies.shorts(s, at).convertShape(VectorOperators.S2I, KernelSpecies.INT, 0);
         IntVector magnitude = h.and(0x7FFF);
         IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
         IntVector bits = shifted.add(0x38000000);
@@ -76,7 +72,7 @@ final class VectorFloatKernel implements RowKernel {
     }
 
     @Override
-    public float dot(MemorySegment weights, long offset, int cols, QuantizedVector x, DotScratch scratch) {
+    public float dot(byte[] weights, int offset, int cols, QuantizedVector x, DotScratch scratch) {
         float[] xs = x.values;
         FloatVector acc = FloatVector.zero(FLOAT);
         int bound = FLOAT.loopBound(cols);
@@ -92,7 +88,7 @@ final class VectorFloatKernel implements RowKernel {
 
     /** {@link #dot}'s operations, in the same order per token, each weight vector loaded once for four tokens. */
     @Override
-    public void dotTile(MemorySegment weights, long offset, int cols, QuantizedVector x0, QuantizedVector x1,
+    public void dotTile(byte[] weights, int offset, int cols, QuantizedVector x0, QuantizedVector x1,
             QuantizedVector x2, QuantizedVector x3, float[] out, DotScratch scratch) {
         float[] v0 = x0.values;
         float[] v1 = x1.values;

@@ -8,7 +8,6 @@ import static dev.basalt.kernels.cpu.KernelSpecies.widen;
 
 import dev.basalt.tensor.GgmlType;
 import dev.basalt.tensor.codec.LittleEndian;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -44,7 +43,7 @@ final class VectorLegacyBlockKernel implements RowKernel {
      * {@link LegacyBlockFormat#quants}, switched here rather than there: in this class's copy the switch folds
      * to one case, where a call into the enum's shared method would carry every format's profile and not inline.
      */
-    private static ByteVector quants(MemorySegment s, long off, int e) {
+    private static ByteVector quants(byte[] s, int off, int e) {
         return switch (FORMAT) {
             case Q4_0 -> LegacyBlockFormat.q4_0(s, off, e);
             case Q4_1 -> LegacyBlockFormat.q4_1(s, off, e);
@@ -66,12 +65,12 @@ final class VectorLegacyBlockKernel implements RowKernel {
     }
 
     @Override
-    public float dot(MemorySegment weights, long offset, int cols, QuantizedVector x, DotScratch scratch) {
+    public float dot(byte[] weights, int offset, int cols, QuantizedVector x, DotScratch scratch) {
         float[] xv = x.quantValues;
         FloatVector total = FloatVector.zero(FLOAT);
         float minTotal = 0;
         for (int b = 0; b < cols / 32; b++) {
-            long at = offset + (long) b * blockBytes;
+            int at = offset + b * blockBytes;
             int base = 32 * b;
             FloatVector acc = FloatVector.zero(FLOAT);
             for (int e = 0; e < 32; e += CHUNK) {
@@ -91,7 +90,7 @@ final class VectorLegacyBlockKernel implements RowKernel {
 
     /** {@link #dot}'s operations, in the same order per token, with each chunk decoded once for four tokens. */
     @Override
-    public void dotTile(MemorySegment weights, long offset, int cols, QuantizedVector x0, QuantizedVector x1,
+    public void dotTile(byte[] weights, int offset, int cols, QuantizedVector x0, QuantizedVector x1,
             QuantizedVector x2, QuantizedVector x3, float[] out, DotScratch scratch) {
         float[] v0 = x0.quantValues;
         float[] v1 = x1.quantValues;
@@ -103,7 +102,7 @@ final class VectorLegacyBlockKernel implements RowKernel {
         FloatVector t3 = t0;
         float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
         for (int b = 0; b < cols / 32; b++) {
-            long at = offset + (long) b * blockBytes;
+            int at = offset + b * blockBytes;
             int base = 32 * b;
             FloatVector a0 = FloatVector.zero(FLOAT);
             FloatVector a1 = a0;

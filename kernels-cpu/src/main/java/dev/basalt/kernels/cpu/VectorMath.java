@@ -1,6 +1,5 @@
 package dev.basalt.kernels.cpu;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -18,42 +17,13 @@ final class VectorMath {
 
     static {
         // without --add-modules jdk.incubator.vector the Vector API classes are absent: scalar kernels then
+        // the kernels reinterpret loaded bytes as float and short lanes, right on a little-endian machine only
         boolean ok = !Boolean.getBoolean("basalt.cpu.scalar")
-                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
         VECTORIZED = ok;
         SPECIES = ok ? KernelSpecies.FLOAT : null;
     }
-
-    /** {@code sum_i w[i] * x[xOffset + i]}, w being {@code n} little-endian float32 at byte {@code offset}. */
-    static float dot(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        return VECTORIZED ? dotVector(w, offset, x, xOffset, n) : dotScalar(w, offset, x, xOffset, n);
-    }
-
-    static float dotScalar(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        float s = 0;
-        for (int i = 0; i < n; i++) {
-            s += w.get(dev.basalt.tensor.codec.LittleEndian.FLOAT, offset + 4L * i) * x[xOffset + i];
-        }
-        return s;
-    }
-
-    private static float dotVector(MemorySegment w, long offset, float[] x, int xOffset, int n) {
-        VectorSpecies<Float> sp = SPECIES;
-        FloatVector acc = FloatVector.zero(sp);
-        int i = 0;
-        int bound = sp.loopBound(n);
-        for (; i < bound; i += sp.length()) {
-            FloatVector a = FloatVector.fromMemorySegment(sp, w, offset + 4L * i, ByteOrder.LITTLE_ENDIAN);
-            FloatVector b = FloatVector.fromArray(sp, x, xOffset + i);
-            acc = a.fma(b, acc);
-        }
-        float s = KernelSpecies.sumLanes(acc);
-        for (; i < n; i++) {
-            s += w.get(dev.basalt.tensor.codec.LittleEndian.FLOAT, offset + 4L * i) * x[xOffset + i];
-        }
-        return s;
-    }
-
 
     /** {@code sum_i a[aOffset + i] * b[bOffset + i]}. */
     static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {

@@ -7,7 +7,6 @@ import static dev.basalt.kernels.cpu.KernelSpecies.LANES;
 import static dev.basalt.kernels.cpu.KernelSpecies.widen;
 
 import dev.basalt.tensor.GgmlType;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -46,7 +45,7 @@ final class VectorSuperBlockKernel implements RowKernel {
      * {@link SuperBlockFormat#quants}, switched here rather than there: in this class's copy the switch folds
      * to one case, where a call into the enum's shared method would carry every format's profile and not inline.
      */
-    private static ByteVector quants(MemorySegment s, long off, int e) {
+    private static ByteVector quants(byte[] s, int off, int e) {
         return switch (FORMAT) {
             case Q2_K -> SuperBlockFormat.q2k(s, off, e);
             case Q3_K -> SuperBlockFormat.q3k(s, off, e);
@@ -68,7 +67,7 @@ final class VectorSuperBlockKernel implements RowKernel {
     }
 
     @Override
-    public float dot(MemorySegment weights, long offset, int cols, QuantizedVector x, DotScratch scratch) {
+    public float dot(byte[] weights, int offset, int cols, QuantizedVector x, DotScratch scratch) {
         int[] scales = scratch.scales;
         int[] mins = scratch.mins;
         float[] factors = scratch.factors;
@@ -76,7 +75,7 @@ final class VectorSuperBlockKernel implements RowKernel {
         FloatVector total = FloatVector.zero(FLOAT);
         float minTotal = 0;
         for (int b = 0; b < cols / 256; b++) {
-            long at = offset + (long) b * blockBytes;
+            int at = offset + b * blockBytes;
             FORMAT.unpackScales(weights, at, scales, mins, factors);
             int base = 256 * b;
             FloatVector acc = FloatVector.zero(FLOAT);
@@ -98,7 +97,7 @@ final class VectorSuperBlockKernel implements RowKernel {
 
     /** {@link #dot}'s operations, in the same order per token, with each chunk decoded once for four tokens. */
     @Override
-    public void dotTile(MemorySegment weights, long offset, int cols, QuantizedVector x0, QuantizedVector x1,
+    public void dotTile(byte[] weights, int offset, int cols, QuantizedVector x0, QuantizedVector x1,
             QuantizedVector x2, QuantizedVector x3, float[] out, DotScratch scratch) {
         int[] scales = scratch.scales;
         int[] mins = scratch.mins;
@@ -113,7 +112,7 @@ final class VectorSuperBlockKernel implements RowKernel {
         FloatVector t3 = t0;
         float m0 = 0, m1 = 0, m2 = 0, m3 = 0;
         for (int b = 0; b < cols / 256; b++) {
-            long at = offset + (long) b * blockBytes;
+            int at = offset + b * blockBytes;
             FORMAT.unpackScales(weights, at, scales, mins, factors);
             int base = 256 * b;
             FloatVector a0 = FloatVector.zero(FLOAT);

@@ -46,13 +46,13 @@ class VectorKernelTest {
     @EnumSource(LegacyBlockFormat.class)
     void legacyDecoderMatchesScalarUnpack(LegacyBlockFormat format) {
         int bytes = format.type.bytesPerBlock();
-        MemorySegment blocks = randomBytes(bytes * 64L, format.ordinal());
+        byte[] blocks = randomBytes(bytes * 64, format.ordinal());
         byte[] q = new byte[32];
         float[] factors = new float[2];
         for (int b = 0; b < 64; b++) {
-            format.unpack(blocks, (long) b * bytes, q, factors);
+            format.unpack(blocks, b * bytes, q, factors);
             for (int e = 0; e < 32; e += KernelSpecies.CHUNK) {
-                assertLanes(q, e, format.quants(blocks, (long) b * bytes, e), format + " block " + b);
+                assertLanes(q, e, format.quants(blocks, b * bytes, e), format + " block " + b);
             }
         }
     }
@@ -61,12 +61,12 @@ class VectorKernelTest {
     @EnumSource(SuperBlockFormat.class)
     void superBlockDecoderMatchesScalarUnpack(SuperBlockFormat format) {
         int bytes = format.type.bytesPerBlock();
-        MemorySegment blocks = randomBytes(bytes * 32L, 100 + format.ordinal());
+        byte[] blocks = randomBytes(bytes * 32, 100 + format.ordinal());
         byte[] q = new byte[256];
         for (int b = 0; b < 32; b++) {
-            format.unpackQuants(blocks, (long) b * bytes, q);
+            format.unpackQuants(blocks, b * bytes, q);
             for (int e = 0; e < 256; e += KernelSpecies.CHUNK) {
-                assertLanes(q, e, format.quants(blocks, (long) b * bytes, e), format + " block " + b);
+                assertLanes(q, e, format.quants(blocks, b * bytes, e), format + " block " + b);
             }
         }
     }
@@ -79,12 +79,13 @@ class VectorKernelTest {
 
     @Test
     void halfWideningIsExactForEveryHalf() {
-        MemorySegment all = Arena.ofAuto().allocate(2L * 65536);
+        byte[] all = new byte[2 * 65536];
         for (int h = 0; h < 65536; h++) {
-            all.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, h, (short) h);
+            all[2 * h] = (byte) h;
+            all[2 * h + 1] = (byte) (h >> 8);
         }
         for (int h = 0; h < 65536; h += KernelSpecies.LANES) {
-            var v = VectorFloatKernel.halves(all, 2L * h);
+            var v = VectorFloatKernel.halves(all, 2 * h);
             for (int i = 0; i < KernelSpecies.LANES; i++) {
                 float expected = Float.float16ToFloat((short) (h + i));
                 assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(v.lane(i)),
@@ -112,11 +113,12 @@ class VectorKernelTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) rnd.nextGaussian() * 0.2f;
         }
-        MemorySegment bytes = Arena.ofAuto().allocate(Tensor.byteSize(type, cols, rows));
-        type.codec().quantize(w, 0, w.length, bytes, 0);
+        MemorySegment quantized = Arena.ofAuto().allocate(Tensor.byteSize(type, cols, rows));
+        type.codec().quantize(w, 0, w.length, quantized, 0);
         float[] wq = new float[w.length];
-        type.codec().dequantize(bytes, 0, wq, 0, w.length);
-        long rowBytes = Tensor.byteSize(type, cols, 1);
+        type.codec().dequantize(quantized, 0, wq, 0, w.length);
+        byte[] bytes = quantized.toArray(ValueLayout.JAVA_BYTE);
+        int rowBytes = Math.toIntExact(Tensor.byteSize(type, cols, 1));
 
         ActivationFormat format = simd.activationFormat();
         assertEquals(format, scalar.activationFormat());
@@ -141,7 +143,7 @@ class VectorKernelTest {
         DotScratch ds = new DotScratch();
         float[] tile = new float[RowKernel.TILE];
         for (int r = 0; r < rows; r++) {
-            long off = r * rowBytes;
+            int off = r * rowBytes;
             simd.dotTile(bytes, off, cols, x[0], x[1], x[2], x[3], tile, ds);
             for (int t = 0; t < x.length; t++) {
                 float single = simd.dot(bytes, off, cols, x[t], ds);
@@ -161,10 +163,10 @@ class VectorKernelTest {
     }
 
     /** Q4_1 / Q5_1: the minimum's term {@code m * s_x} per block, which |w·x| does not bound. */
-    private static double minTermMagnitude(MemorySegment bytes, long off, GgmlType type, QuantizedVector x, int cols) {
+    private static double minTermMagnitude(byte[] bytes, int off, GgmlType type, QuantizedVector x, int cols) {
         double sum = 0;
         for (int b = 0; b < cols / 32; b++) {
-            float m = Float.float16ToFloat(bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, off + (long) b * type.bytesPerBlock() + 2));
+            float m = dev.basalt.tensor.codec.LittleEndian.f16(bytes, off + b * type.bytesPerBlock() + 2);
             sum += Math.abs(m * x.sums[b]);
         }
         return sum;
@@ -175,12 +177,9 @@ class VectorKernelTest {
         assertInstanceOf(DequantizingRowKernel.class, RowKernel.forType(GgmlType.BF16));
     }
 
-    private static MemorySegment randomBytes(long n, long seed) {
-        Random rnd = new Random(seed);
-        byte[] b = new byte[(int) n];
-        rnd.nextBytes(b);
-        MemorySegment s = Arena.ofAuto().allocate(n);
-        MemorySegment.copy(MemorySegment.ofArray(b), 0, s, 0, n);
-        return s;
+    private static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
     }
 }
