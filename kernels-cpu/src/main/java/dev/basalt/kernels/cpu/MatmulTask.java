@@ -5,14 +5,18 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * One matrix product {@code y[t][r] = W[r] · x[t]} as a reusable {@link WorkerPool.RangeBody} over rows: each
- * thread streams its own contiguous rows, copying a block of them at a time out of the mapping into its own
- * {@code byte[]}. The kernels then read only Java arrays: code reading a {@code MemorySegment} is compiled for
- * the segment classes the JVM has seen so far, and is deoptimized and recompiled slower once any other code in
- * the process uses another kind of segment (measured: decode of a 1B Q4_0 model fell from 10.7 to 6.5 tokens/s
- * after llama.cpp ran through FFM in the same JVM; with the copy it stays the same). Prefill is tiled: a block of {@link #ROW_BLOCK} rows (small enough to
- * stay in the L1/L2 cache) meets the tokens {@link RowKernel#TILE} at a time, so each weight block is decoded
- * once per four tokens and read from memory once per product. A caller reuses one task for all its products
- * ({@link #set}), so dispatch allocates nothing.
+ * thread streams its own contiguous rows, copying them out of the mapping into its own {@code byte[]} first.
+ *
+ * <p>Why the copy: the kernels then read only Java arrays. Code reading a {@code MemorySegment} is compiled for
+ * the segment classes and access profiles the JVM has seen so far, and other code in the process using segments
+ * differently makes that code slower, for good (measured on a 1B Q4_0 model: decode fell from 10.7 to 6.4
+ * tokens/s once llama.cpp had been loaded through FFM in the same JVM, before or after Basalt's first token). With
+ * the copy, decode measures the same in both cases.
+ *
+ * <p>Prefill is tiled: a block of {@link #ROW_BLOCK} rows (small enough to stay in the L1/L2 cache) meets the
+ * tokens {@link RowKernel#TILE} at a time, so each weight block is decoded once per four tokens and read from
+ * memory once per product. A caller reuses one task for all its products ({@link #set}), so dispatch allocates
+ * nothing.
  */
 final class MatmulTask implements WorkerPool.RangeBody {
     /** Rows whose weights are reused across all token tiles before moving on (16 rows of 4096 Q8_0 = 70 KB). */
@@ -53,6 +57,10 @@ final class MatmulTask implements WorkerPool.RangeBody {
     @Override
     public void run(int from, int to) {
         DotScratch ds = DotScratch.forThisThread();
+        if (tokens < RowKernel.TILE) {
+            decodeRows(from, to, ds);
+            return;
+        }
         float[] tile = ds.tile;
         byte[] w = ds.weights(ROW_BLOCK * rowBytes);
         for (int r0 = from; r0 < to; r0 += ROW_BLOCK) {
@@ -71,6 +79,21 @@ final class MatmulTask implements WorkerPool.RangeBody {
                 for (int r = r0; r < r1; r++) {
                     y[t * rows + r] = kernel.dot(w, (r - r0) * rowBytes, cols, x[t], ds);
                 }
+            }
+        }
+    }
+
+    /**
+     * Fewer tokens than a tile (decode): each row is used once per token, so rows are copied one at a time, to keep
+     * the processor's stream prefetcher, which runs ahead of each copy, fetching the next row while this one is
+     * computed.
+     */
+    private void decodeRows(int from, int to, DotScratch ds) {
+        byte[] w = ds.weights(rowBytes);
+        for (int r = from; r < to; r++) {
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, (long) r * rowBytes, w, 0, rowBytes);
+            for (int t = 0; t < tokens; t++) {
+                y[t * rows + r] = kernel.dot(w, 0, cols, x[t], ds);
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.basalt.kernels.cpu;
 import static dev.basalt.kernels.cpu.KernelSpecies.CHUNK;
 import static dev.basalt.kernels.cpu.KernelSpecies.FLOAT;
 import static dev.basalt.kernels.cpu.KernelSpecies.FLOAT_PARTS;
+import static dev.basalt.kernels.cpu.KernelSpecies.INT;
 import static dev.basalt.kernels.cpu.KernelSpecies.LANES;
 import static dev.basalt.kernels.cpu.KernelSpecies.widen;
 
@@ -11,21 +12,43 @@ import dev.basalt.tensor.codec.LittleEndian;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 /**
- * {@link LegacyBlockKernel}'s product with the Vector API: each 16-element chunk of a block is decoded to small
- * integers in a register ({@link LegacyBlockFormat#quants}), widened to floats and multiplied with the activation
- * quants (also floats): every product and every partial sum of a block is an integer below 2^24, so the lanes hold
- * the exact integer block sum, split over the lanes. Each block's lanes are then scaled by {@code d_w * d_x} into
- * a float accumulator, as ggml's AVX2 {@code vec_dot_q8_0_q8_0} does with its 8 int32 lanes.
+ * {@link LegacyBlockKernel}'s product with the Vector API: the weight quants are decoded to small integers in
+ * registers, converted to floats and multiplied with the activation quants (also floats): every product and every
+ * partial sum of a block is an integer below 2^24, so the lanes hold the exact integer block sum, split over the
+ * lanes. Each block's lanes are then scaled by {@code d_w * d_x} into a float accumulator, as ggml's AVX2
+ * {@code vec_dot_q8_0_q8_0} does with its 8 int32 lanes.
  *
  * <p>Float multiply-adds rather than integer lanes: the Vector API has no byte multiply-add into int32 (ggml's
  * vpmaddubsw / vpdpbusd); emulating one costs two widenings and a widening add per 16 products, where the float
  * path needs one widening (the activations are widened once per token).
+ *
+ * <p>In the one-token product the 4- and 5-bit formats (Q4_0, Q4_1, Q5_0, Q5_1) have their own decode, because
+ * it is where the time goes (512-bit vector operations share two ports): each block's 16 quant bytes are
+ * zero-extended to int lanes once and both nibbles taken from there, instead of splitting the nibbles as bytes
+ * (x86 has no byte shift) and widening each half. Q8_0 and IQ4_NL, and all formats in the four-token product,
+ * decode 16 elements at a time to bytes ({@link LegacyBlockFormat#quants}).
  */
 final class VectorLegacyBlockKernel implements RowKernel {
     /** The format this copy was loaded for ({@link SpecializedKernel}); a constant to the JIT. */
     private static final LegacyBlockFormat FORMAT = SpecializedKernel.format(MethodHandles.lookup(), LegacyBlockFormat.class);
+    /** Whether the block holds packed nibbles: element j in byte j's low nibble, element j + 16 in its high one. */
+    private static final boolean NIBBLES = FORMAT == LegacyBlockFormat.Q4_0 || FORMAT == LegacyBlockFormat.Q4_1
+            || FORMAT == LegacyBlockFormat.Q5_0 || FORMAT == LegacyBlockFormat.Q5_1;
+    /** Whether element j has a fifth bit, bit j of the block's little-endian u32 {@code qh}. */
+    private static final boolean FIFTH_BIT = FORMAT == LegacyBlockFormat.Q5_0 || FORMAT == LegacyBlockFormat.Q5_1;
+    // (the template class itself is initialized too, with a null FORMAT: these tests must not switch on it)
+    /** Byte offset of the packed nibbles in the block. */
+    private static final int QS = FORMAT == LegacyBlockFormat.Q4_0 ? 2
+            : FORMAT == LegacyBlockFormat.Q4_1 ? 4 : FORMAT == LegacyBlockFormat.Q5_0 ? 6 : 8;
+    /** Byte offset of {@code qh}. */
+    private static final int QH = FORMAT == LegacyBlockFormat.Q5_1 ? 4 : 2;
+    /** What the format subtracts from every decoded quant (0 for the formats with a minimum instead). */
+    private static final int OFFSET = FORMAT == LegacyBlockFormat.Q4_0 ? 8 : FORMAT == LegacyBlockFormat.Q5_0 ? 16 : 0;
 
     private final int blockBytes;
 
@@ -54,6 +77,26 @@ final class VectorLegacyBlockKernel implements RowKernel {
         };
     }
 
+    /**
+     * Elements {@code 16 * high + p * LANES ..} of a nibble block as floats, without the format's offset: part
+     * {@code p} of the block's quant bytes {@code bytes} (zero-extended), low or high nibbles, plus the fifth bits.
+     */
+    private static FloatVector nibbles(IntVector bytes, int high, int qh, int p) {
+        IntVector q = high == 0 ? bytes.and(0xF) : bytes.lanewise(VectorOperators.LSHR, 4);
+        if (FIFTH_BIT) {
+            VectorMask<Integer> set = VectorMask.fromLong(INT, (qh >>> (16 * high + p * LANES)) & ((1L << LANES) - 1));
+            q = q.add(16, set);
+        }
+        if (OFFSET != 0) {
+            q = q.sub(OFFSET);
+        }
+        return (FloatVector) q.convert(VectorOperators.I2F, 0);
+    }
+
+    private static IntVector quantBytes(ByteVector raw, int p) {
+        return (IntVector) raw.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+    }
+
     @Override
     public GgmlType weightType() {
         return FORMAT.type;
@@ -68,27 +111,42 @@ final class VectorLegacyBlockKernel implements RowKernel {
     public float dot(byte[] weights, int offset, int cols, QuantizedVector x, DotScratch scratch) {
         float[] xv = x.quantValues;
         FloatVector total = FloatVector.zero(FLOAT);
-        float minTotal = 0;
+        float extra = 0;
         for (int b = 0; b < cols / 32; b++) {
             int at = offset + b * blockBytes;
             int base = 32 * b;
             FloatVector acc = FloatVector.zero(FLOAT);
-            for (int e = 0; e < 32; e += CHUNK) {
-                ByteVector q = quants(weights, at, e);
+            if (NIBBLES) {
+                ByteVector raw = KernelSpecies.bytes(weights, at + QS);
+                int qh = FIFTH_BIT ? LittleEndian.i32(weights, at + QH) : 0;
                 for (int p = 0; p < FLOAT_PARTS; p++) {
-                    acc = widen(q, p).fma(FloatVector.fromArray(FLOAT, xv, base + e + p * LANES), acc);
+                    IntVector bytes = quantBytes(raw, p);
+                    acc = nibbles(bytes, 0, qh, p).fma(FloatVector.fromArray(FLOAT, xv, base + p * LANES), acc);
+                    acc = nibbles(bytes, 1, qh, p).fma(FloatVector.fromArray(FLOAT, xv, base + 16 + p * LANES), acc);
+                }
+            } else {
+                for (int e = 0; e < 32; e += CHUNK) {
+                    ByteVector q = quants(weights, at, e);
+                    for (int p = 0; p < FLOAT_PARTS; p++) {
+                        acc = widen(q, p).fma(FloatVector.fromArray(FLOAT, xv, base + e + p * LANES), acc);
+                    }
                 }
             }
-            float d = LittleEndian.f16(weights, at);
-            total = acc.fma(FloatVector.broadcast(FLOAT, d * x.scales[b]), total);
+            float scale = LittleEndian.f16(weights, at) * x.scales[b];
+            total = acc.fma(FloatVector.broadcast(FLOAT, scale), total);
             if (FORMAT.hasMin) {
-                minTotal += LittleEndian.f16(weights, at + 2) * x.sums[b];
+                extra += LittleEndian.f16(weights, at + 2) * x.sums[b];
             }
         }
-        return KernelSpecies.sumLanes(total) + minTotal;
+        return KernelSpecies.sumLanes(total) + extra;
     }
 
-    /** {@link #dot}'s operations, in the same order per token, with each chunk decoded once for four tokens. */
+    /**
+     * {@link #dot}'s products, with each block decoded once for four tokens. The nibble formats are decoded
+     * differently here (to bytes, 16 elements at a time, which measures faster when a decoded chunk feeds four
+     * tokens), but every lane receives the same exact integer products in the same order, so each result has
+     * {@link #dot}'s bits.
+     */
     @Override
     public void dotTile(byte[] weights, int offset, int cols, QuantizedVector x0, QuantizedVector x1,
             QuantizedVector x2, QuantizedVector x3, float[] out, DotScratch scratch) {
