@@ -13,6 +13,8 @@ final class DotScratch {
 
     /** The results of one {@link RowKernel#dotTile}. */
     final float[] tile = new float[RowKernel.TILE];
+    /** One vector's lanes ({@link KernelSpecies#sumLanes(jdk.incubator.vector.FloatVector, float[])}). */
+    final float[] lanes = new float[16];
     final byte[] quants = new byte[256];
     final int[] scales = new int[16];
     final int[] mins = new int[16];

@@ -92,6 +92,20 @@ final class KernelSpecies {
         return s;
     }
 
+    /**
+     * {@link #sumLanes(FloatVector)} through {@code lanes} (at least {@link #LANES} long): the vector is stored
+     * and the array summed, where reading lane by lane needs the JIT to unroll the loop, which it stops doing in
+     * the large kernel methods, and then boxes the vector on the heap for every call.
+     */
+    static float sumLanes(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float s = 0;
+        for (int i = 0; i < LANES; i++) {
+            s += lanes[i];
+        }
+        return s;
+    }
+
     static {
         int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         String requested = System.getProperty("basalt.cpu.vectorBits");

@@ -79,7 +79,7 @@ final class VectorFloatKernel implements RowKernel {
         for (int i = 0; i < bound; i += LANES) {
             acc = weights(weights, offset, i).fma(FloatVector.fromArray(FLOAT, xs, i), acc);
         }
-        float s = KernelSpecies.sumLanes(acc);
+        float s = KernelSpecies.sumLanes(acc, scratch.lanes);
         for (int i = bound; i < cols; i++) {
             s += weight(weights, offset, i) * xs[i];
         }
@@ -106,10 +106,10 @@ final class VectorFloatKernel implements RowKernel {
             a2 = w.fma(FloatVector.fromArray(FLOAT, v2, i), a2);
             a3 = w.fma(FloatVector.fromArray(FLOAT, v3, i), a3);
         }
-        float s0 = KernelSpecies.sumLanes(a0);
-        float s1 = KernelSpecies.sumLanes(a1);
-        float s2 = KernelSpecies.sumLanes(a2);
-        float s3 = KernelSpecies.sumLanes(a3);
+        float s0 = KernelSpecies.sumLanes(a0, scratch.lanes);
+        float s1 = KernelSpecies.sumLanes(a1, scratch.lanes);
+        float s2 = KernelSpecies.sumLanes(a2, scratch.lanes);
+        float s3 = KernelSpecies.sumLanes(a3, scratch.lanes);
         for (int i = bound; i < cols; i++) {
             float w = weight(weights, offset, i);
             s0 += w * v0[i];

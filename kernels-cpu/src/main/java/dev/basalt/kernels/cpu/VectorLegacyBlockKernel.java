@@ -138,7 +138,7 @@ final class VectorLegacyBlockKernel implements RowKernel {
                 extra += LittleEndian.f16(weights, at + 2) * x.sums[b];
             }
         }
-        return KernelSpecies.sumLanes(total) + extra;
+        return KernelSpecies.sumLanes(total, scratch.lanes) + extra;
     }
 
     /**
@@ -190,9 +190,9 @@ final class VectorLegacyBlockKernel implements RowKernel {
                 m3 += m * x3.sums[b];
             }
         }
-        out[0] = KernelSpecies.sumLanes(t0) + m0;
-        out[1] = KernelSpecies.sumLanes(t1) + m1;
-        out[2] = KernelSpecies.sumLanes(t2) + m2;
-        out[3] = KernelSpecies.sumLanes(t3) + m3;
+        out[0] = KernelSpecies.sumLanes(t0, scratch.lanes) + m0;
+        out[1] = KernelSpecies.sumLanes(t1, scratch.lanes) + m1;
+        out[2] = KernelSpecies.sumLanes(t2, scratch.lanes) + m2;
+        out[3] = KernelSpecies.sumLanes(t3, scratch.lanes) + m3;
     }
 }

@@ -3,6 +3,7 @@ package dev.basalt.kernels.cpu;
 import static dev.basalt.kernels.cpu.KernelSpecies.CHUNK;
 import static dev.basalt.kernels.cpu.KernelSpecies.FLOAT;
 import static dev.basalt.kernels.cpu.KernelSpecies.FLOAT_PARTS;
+import static dev.basalt.kernels.cpu.KernelSpecies.INT;
 import static dev.basalt.kernels.cpu.KernelSpecies.LANES;
 import static dev.basalt.kernels.cpu.KernelSpecies.widen;
 
@@ -10,6 +11,8 @@ import dev.basalt.tensor.GgmlType;
 import java.lang.invoke.MethodHandles;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * {@link SuperBlockKernel}'s product with the Vector API. Each 16-element chunk (never straddling a sub-block) is
@@ -23,6 +26,17 @@ import jdk.incubator.vector.FloatVector;
 final class VectorSuperBlockKernel implements RowKernel {
     /** The format this copy was loaded for ({@link SpecializedKernel}); a constant to the JIT. */
     private static final SuperBlockFormat FORMAT = SpecializedKernel.format(MethodHandles.lookup(), SuperBlockFormat.class);
+
+    /**
+     * Q4_K and Q5_K: 64-element chunks whose 32 quant bytes hold element l in the low nibble of byte l (sub-block
+     * 2c) and element 32 + l in the high one (sub-block 2c + 1). The one-token product decodes each 16 bytes once
+     * into int lanes and takes both nibbles from there (x86 has no byte shift), and applies each sub-block's scale
+     * once to its lane sums rather than to every weight: the lanes hold the same exact integers either way.
+     */
+    private static final boolean PAIRED_NIBBLES = FORMAT == SuperBlockFormat.Q4_K || FORMAT == SuperBlockFormat.Q5_K;
+    private static final boolean FIVE_BITS = FORMAT == SuperBlockFormat.Q5_K;
+    /** Byte offset of the quant nibbles in a Q4_K / Q5_K super-block (Q5_K's 32 high-bit bytes sit at 16). */
+    private static final int QS = FIVE_BITS ? 48 : 16;
 
     private final int blockBytes;
     /** log2 of the sub-block size: chunk e belongs to sub-block {@code e >> subShift}. */
@@ -79,11 +93,59 @@ final class VectorSuperBlockKernel implements RowKernel {
             FORMAT.unpackScales(weights, at, scales, mins, factors);
             int base = 256 * b;
             FloatVector acc = FloatVector.zero(FLOAT);
-            for (int e = 0; e < 256; e += CHUNK) {
-                ByteVector q = quants(weights, at, e);
-                float scale = scales[e >> subShift];
-                for (int p = 0; p < FLOAT_PARTS; p++) {
-                    acc = widen(q, p).mul(scale).fma(FloatVector.fromArray(FLOAT, xv, base + e + p * LANES), acc);
+            if (PAIRED_NIBBLES) {
+                for (int c = 0; c < 4; c++) {
+                    FloatVector low = FloatVector.zero(FLOAT);
+                    FloatVector high = low;
+                    for (int h = 0; h < 32; h += 16) {
+                        ByteVector raw = KernelSpecies.bytes(weights, at + QS + 32 * c + h);
+                        ByteVector fifth = FIVE_BITS ? KernelSpecies.bytes(weights, at + 16 + h) : null;
+                        for (int p = 0; p < FLOAT_PARTS; p++) {
+                            IntVector bytes = (IntVector) raw.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+                            IntVector qLow = bytes.and(0xF);
+                            IntVector qHigh = bytes.lanewise(VectorOperators.LSHR, 4);
+                            if (FIVE_BITS) {
+                                IntVector bits = (IntVector) fifth.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+                                qLow = qLow.or(bits.lanewise(VectorOperators.LSHR, 2 * c).and(1).lanewise(VectorOperators.LSHL, 4));
+                                qHigh = qHigh.or(bits.lanewise(VectorOperators.LSHR, 2 * c + 1).and(1).lanewise(VectorOperators.LSHL, 4));
+                            }
+                            int i = base + 64 * c + h + p * LANES;
+                            low = ((FloatVector) qLow.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(FLOAT, xv, i), low);
+                            high = ((FloatVector) qHigh.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(FLOAT, xv, i + 32), high);
+                        }
+                    }
+                    acc = low.fma(FloatVector.broadcast(FLOAT, scales[2 * c]), acc);
+                    acc = high.fma(FloatVector.broadcast(FLOAT, scales[2 * c + 1]), acc);
+                }
+            } else if (FORMAT == SuperBlockFormat.Q6_K) {
+                // 16 bytes of low bits ql[l], ql[l + 32] and of high bits qh[l], decoded once in int lanes, give
+                // elements l, l + 32, l + 64 and l + 96 of each half; the high bits are shifted into place
+                for (int h = 0; h < 2; h++) {
+                    for (int l0 = 0; l0 < 32; l0 += 16) {
+                        ByteVector lowBits = KernelSpecies.bytes(weights, at + 64 * h + l0);
+                        ByteVector lowBits32 = KernelSpecies.bytes(weights, at + 64 * h + 32 + l0);
+                        ByteVector highBits = KernelSpecies.bytes(weights, at + 128 + 32 * h + l0);
+                        for (int p = 0; p < FLOAT_PARTS; p++) {
+                            IntVector a = (IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+                            IntVector a32 = (IntVector) lowBits32.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+                            IntVector hb = (IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+                            int e = 128 * h + l0 + p * LANES;
+                            for (int k = 0; k < 4; k++) {
+                                IntVector low = ((k & 1) == 0 ? a : a32).lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and(0xF);
+                                IntVector q = low.or(hb.lanewise(VectorOperators.LSHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4));
+                                acc = ((FloatVector) q.sub(32).convert(VectorOperators.I2F, 0)).mul(scales[(e + 32 * k) >> 4])
+                                        .fma(FloatVector.fromArray(FLOAT, xv, base + e + 32 * k), acc);
+                            }
+                        }
+                    }
+                }
+            } else {
+                for (int e = 0; e < 256; e += CHUNK) {
+                    ByteVector q = quants(weights, at, e);
+                    float scale = scales[e >> subShift];
+                    for (int p = 0; p < FLOAT_PARTS; p++) {
+                        acc = widen(q, p).mul(scale).fma(FloatVector.fromArray(FLOAT, xv, base + e + p * LANES), acc);
+                    }
                 }
             }
             float dx = x.scales[b];
@@ -92,7 +154,7 @@ final class VectorSuperBlockKernel implements RowKernel {
                 minTotal += (factors[1] * dx) * SuperBlockKernel.minSum(x, b, mins, groupsPerSub);
             }
         }
-        return KernelSpecies.sumLanes(total) - minTotal;
+        return KernelSpecies.sumLanes(total, scratch.lanes) - minTotal;
     }
 
     /** {@link #dot}'s operations, in the same order per token, with each chunk decoded once for four tokens. */
@@ -144,9 +206,9 @@ final class VectorSuperBlockKernel implements RowKernel {
                 m3 += (dmin * x3.scales[b]) * SuperBlockKernel.minSum(x3, b, mins, groupsPerSub);
             }
         }
-        out[0] = KernelSpecies.sumLanes(t0) - m0;
-        out[1] = KernelSpecies.sumLanes(t1) - m1;
-        out[2] = KernelSpecies.sumLanes(t2) - m2;
-        out[3] = KernelSpecies.sumLanes(t3) - m3;
+        out[0] = KernelSpecies.sumLanes(t0, scratch.lanes) - m0;
+        out[1] = KernelSpecies.sumLanes(t1, scratch.lanes) - m1;
+        out[2] = KernelSpecies.sumLanes(t2, scratch.lanes) - m2;
+        out[3] = KernelSpecies.sumLanes(t3, scratch.lanes) - m3;
     }
 }
