@@ -88,6 +88,9 @@ enum ActivationFormat {
             for (int g = 0; g < 16; g++) {
                 out.groupSums[16 * b + g] = (short) LittleEndian.u16(scratch, 4 + 256 + 2L * g);
             }
+            for (int s = 0; s < 8; s++) {
+                out.pairSums[8 * b + s] = out.groupSums[16 * b + 2 * s] + out.groupSums[16 * b + 2 * s + 1];
+            }
         }
     }
 

@@ -22,6 +22,8 @@ final class QuantizedVector {
     float[] sums = new float[0];
     /** Q8_K: sum of each group of 16 quants. */
     int[] groupSums = new int[0];
+    /** Q8_K: sum of each 32 quants (two groups), for the formats with 32-element sub-blocks. */
+    int[] pairSums = new int[0];
     int length;
 
     void ensure(int n, ActivationFormat format) {
@@ -44,6 +46,7 @@ final class QuantizedVector {
                 }
                 if (groupSums.length < n / 16) {
                     groupSums = new int[n / 16];
+                    pairSums = new int[n / 32];
                 }
             }
         }
