@@ -2,6 +2,7 @@ package dev.basalt.kernels.cpu;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -71,6 +72,19 @@ final class KernelSpecies {
     /** The {@link #LANES} little-endian int16 at byte {@code offset} (as {@link #floats}). */
     static ShortVector shorts(byte[] s, int offset) {
         return ByteVector.fromArray(HALF_BYTES, s, offset).reinterpretAsShorts();
+    }
+
+    /**
+     * Part {@code part} (0 .. FLOAT_PARTS-1) of 16 bytes as unsigned int lanes: the int-lane decode of the
+     * one-token kernels takes several fields (nibbles, high bits) from each byte there, x86 having no byte shifts.
+     */
+    static IntVector unsignedInts(ByteVector bytes, int part) {
+        return (IntVector) bytes.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, part);
+    }
+
+    /** Small integers as floats (exact). */
+    static FloatVector toFloats(IntVector v) {
+        return (FloatVector) v.convert(VectorOperators.I2F, 0);
     }
 
     /** Float vector {@code part} (0 .. FLOAT_PARTS-1) of a decoded chunk: its small integers as floats. */

@@ -90,11 +90,7 @@ final class VectorLegacyBlockKernel implements RowKernel {
         if (OFFSET != 0) {
             q = q.sub(OFFSET);
         }
-        return (FloatVector) q.convert(VectorOperators.I2F, 0);
-    }
-
-    private static IntVector quantBytes(ByteVector raw, int p) {
-        return (IntVector) raw.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+        return KernelSpecies.toFloats(q);
     }
 
     @Override
@@ -120,7 +116,7 @@ final class VectorLegacyBlockKernel implements RowKernel {
                 ByteVector raw = KernelSpecies.bytes(weights, at + QS);
                 int qh = FIFTH_BIT ? LittleEndian.i32(weights, at + QH) : 0;
                 for (int p = 0; p < FLOAT_PARTS; p++) {
-                    IntVector bytes = quantBytes(raw, p);
+                    IntVector bytes = KernelSpecies.unsignedInts(raw, p);
                     acc = nibbles(bytes, 0, qh, p).fma(FloatVector.fromArray(FLOAT, xv, base + p * LANES), acc);
                     acc = nibbles(bytes, 1, qh, p).fma(FloatVector.fromArray(FLOAT, xv, base + 16 + p * LANES), acc);
                 }

@@ -3,7 +3,6 @@ package dev.basalt.kernels.cpu;
 import static dev.basalt.kernels.cpu.KernelSpecies.CHUNK;
 import static dev.basalt.kernels.cpu.KernelSpecies.FLOAT;
 import static dev.basalt.kernels.cpu.KernelSpecies.FLOAT_PARTS;
-import static dev.basalt.kernels.cpu.KernelSpecies.INT;
 import static dev.basalt.kernels.cpu.KernelSpecies.LANES;
 import static dev.basalt.kernels.cpu.KernelSpecies.widen;
 
@@ -101,17 +100,17 @@ final class VectorSuperBlockKernel implements RowKernel {
                         ByteVector raw = KernelSpecies.bytes(weights, at + QS + 32 * c + h);
                         ByteVector fifth = FIVE_BITS ? KernelSpecies.bytes(weights, at + 16 + h) : null;
                         for (int p = 0; p < FLOAT_PARTS; p++) {
-                            IntVector bytes = (IntVector) raw.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+                            IntVector bytes = KernelSpecies.unsignedInts(raw, p);
                             IntVector qLow = bytes.and(0xF);
                             IntVector qHigh = bytes.lanewise(VectorOperators.LSHR, 4);
                             if (FIVE_BITS) {
-                                IntVector bits = (IntVector) fifth.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+                                IntVector bits = KernelSpecies.unsignedInts(fifth, p);
                                 qLow = qLow.or(bits.lanewise(VectorOperators.LSHR, 2 * c).and(1).lanewise(VectorOperators.LSHL, 4));
                                 qHigh = qHigh.or(bits.lanewise(VectorOperators.LSHR, 2 * c + 1).and(1).lanewise(VectorOperators.LSHL, 4));
                             }
                             int i = base + 64 * c + h + p * LANES;
-                            low = ((FloatVector) qLow.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(FLOAT, xv, i), low);
-                            high = ((FloatVector) qHigh.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(FLOAT, xv, i + 32), high);
+                            low = KernelSpecies.toFloats(qLow).fma(FloatVector.fromArray(FLOAT, xv, i), low);
+                            high = KernelSpecies.toFloats(qHigh).fma(FloatVector.fromArray(FLOAT, xv, i + 32), high);
                         }
                     }
                     acc = low.fma(FloatVector.broadcast(FLOAT, scales[2 * c]), acc);
@@ -126,14 +125,14 @@ final class VectorSuperBlockKernel implements RowKernel {
                         ByteVector lowBits32 = KernelSpecies.bytes(weights, at + 64 * h + 32 + l0);
                         ByteVector highBits = KernelSpecies.bytes(weights, at + 128 + 32 * h + l0);
                         for (int p = 0; p < FLOAT_PARTS; p++) {
-                            IntVector a = (IntVector) lowBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
-                            IntVector a32 = (IntVector) lowBits32.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
-                            IntVector hb = (IntVector) highBits.convertShape(VectorOperators.ZERO_EXTEND_B2I, INT, p);
+                            IntVector a = KernelSpecies.unsignedInts(lowBits, p);
+                            IntVector a32 = KernelSpecies.unsignedInts(lowBits32, p);
+                            IntVector hb = KernelSpecies.unsignedInts(highBits, p);
                             int e = 128 * h + l0 + p * LANES;
                             for (int k = 0; k < 4; k++) {
                                 IntVector low = ((k & 1) == 0 ? a : a32).lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and(0xF);
                                 IntVector q = low.or(hb.lanewise(VectorOperators.LSHR, 2 * k).and(3).lanewise(VectorOperators.LSHL, 4));
-                                acc = ((FloatVector) q.sub(32).convert(VectorOperators.I2F, 0)).mul(scales[(e + 32 * k) >> 4])
+                                acc = KernelSpecies.toFloats(q.sub(32)).mul(scales[(e + 32 * k) >> 4])
                                         .fma(FloatVector.fromArray(FLOAT, xv, base + e + 32 * k), acc);
                             }
                         }
